@@ -1,0 +1,373 @@
+"""``Value``: a number that remembers how it was computed, and ``backward()``.
+
+Every operation is a row of ``ops.OPS``; this module only records which row made
+a node and from which parents, and walks the graph. Nodes hold their parents in
+a tuple and nothing else, so a graph has no reference cycles and is freed by
+reference counting as soon as its root goes out of scope.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from .errors import (
+    DivisionByZeroError,
+    DomainError,
+    NonFiniteError,
+    OperandTypeError,
+    ValueOverflowError,
+)
+from .ops import (
+    ADD,
+    DIV,
+    EXP,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    POW_BY_VALUE,
+    RELU,
+    SIGMOID,
+    SUB,
+    TANH,
+    Op,
+)
+
+_grad_enabled = True
+_nonfinite_allowed = False
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside this block operations record no graph: for optimizer updates and inference."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+@contextmanager
+def allow_nonfinite() -> Iterator[None]:
+    """Inside this block NaN and infinity are accepted as data and as results.
+
+    Outside it, ``Value(float('nan'))`` raises and an operation whose result is not
+    finite raises, so that no NaN enters a graph unnoticed.
+    """
+    global _nonfinite_allowed
+    previous, _nonfinite_allowed = _nonfinite_allowed, True
+    try:
+        yield
+    finally:
+        _nonfinite_allowed = previous
+
+
+def _short(x: float) -> str:
+    text = f"{x:.4g}"
+    return text if any(c in text for c in ".ein") else text + ".0"
+
+
+class Value:
+    """A scalar in a computation graph: its ``data``, its ``grad``, and how it was made.
+
+    ``op`` is the row of the operation table that made it (``None`` for a leaf),
+    ``parents`` its operands in order (``x * x`` keeps both edges), ``constant``
+    the plain-number operand of ``x ** k``.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "constant")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if isinstance(data, Value):
+            raise OperandTypeError(
+                "Value() takes a number, got a Value; use that Value itself, or its .data"
+            )
+        if isinstance(data, bool) or not isinstance(data, numbers.Real):
+            raise OperandTypeError(
+                f"Value() takes an int or a float, got {type(data).__name__} ({data!r})"
+            )
+        data = float(data)
+        if data - data != 0.0 and not _nonfinite_allowed:
+            raise NonFiniteError(
+                f"Value({data}){_labelled(label)}: NaN and infinity are refused so that none "
+                "enters a graph unnoticed; create it inside `with allow_nonfinite():` to accept it"
+            )
+        self.data = data
+        self.grad: float | Value = 0.0
+        self.label = label
+        self.op: Op | None = None
+        self.parents: tuple[Value, ...] = ()
+        self.constant: float | None = None
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={_short(self.data)}, grad={_short(float(self.grad))}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def named(self, label: str) -> Value:
+        """Set the label the tracer and the renderer show, and return the Value itself."""
+        self.label = label
+        return self
+
+    # Arithmetic: each operator is one row of the table.
+    def __add__(self, other: Value | float) -> Value:
+        return _record(ADD, (self, _operand(other, "+")))
+
+    def __radd__(self, other: float) -> Value:
+        return _record(ADD, (_operand(other, "+"), self))
+
+    def __sub__(self, other: Value | float) -> Value:
+        return _record(SUB, (self, _operand(other, "-")))
+
+    def __rsub__(self, other: float) -> Value:
+        return _record(SUB, (_operand(other, "-"), self))
+
+    def __mul__(self, other: Value | float) -> Value:
+        return _record(MUL, (self, _operand(other, "*")))
+
+    def __rmul__(self, other: float) -> Value:
+        return _record(MUL, (_operand(other, "*"), self))
+
+    def __truediv__(self, other: Value | float) -> Value:
+        return _record(DIV, (self, _operand(other, "/")))
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _record(DIV, (_operand(other, "/"), self))
+
+    def __neg__(self) -> Value:
+        return _record(NEG, (self,))
+
+    def __pow__(self, exponent: Value | float) -> Value:
+        if isinstance(exponent, Value):
+            return _record(POW_BY_VALUE, (self, exponent))
+        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+            raise OperandTypeError(
+                f"unsupported operand for **: Value ** {type(exponent).__name__} "
+                f"({exponent!r}); the exponent must be an int, a float or a Value"
+            )
+        if not isinstance(exponent, (int, float)):
+            exponent = float(exponent)
+        return _record(POW, (self,), exponent)
+
+    def __rpow__(self, base: float) -> Value:
+        return _record(POW_BY_VALUE, (_operand(base, "**"), self))
+
+    def exp(self) -> Value:
+        return _record(EXP, (self,))
+
+    def log(self) -> Value:
+        return _record(LOG, (self,))
+
+    def tanh(self) -> Value:
+        return _record(TANH, (self,))
+
+    def sigmoid(self) -> Value:
+        return _record(SIGMOID, (self,))
+
+    def relu(self) -> Value:
+        return _record(RELU, (self,))
+
+    def backward(self, grad: float = 1.0, *, create_graph: bool = False) -> None:
+        """Apply the chain rule from this node down to every node it depends on.
+
+        The root's gradient is seeded with ``grad`` (1.0). Leaves *accumulate*:
+        their ``.grad`` grows by ``+=``, so two calls give every leaf exactly twice
+        the gradient, as in PyTorch (zero them between steps). Intermediate nodes
+        show the gradient of the latest pass only: each pass resets them before
+        propagating. (micrograd accumulates into every node, so its second call
+        pushes the first call's intermediate gradients down again, its issue #53.)
+        Resetting is also what keeps second derivatives right: differentiating a
+        gradient must not pick up the first pass's intermediate gradients.
+
+        With ``create_graph=True`` the pass is itself recorded as Values: every
+        ``.grad`` it sets is a Value that can be differentiated again (Newton's
+        method, Hessians). A leaf's gradient graph then refers back to the leaf;
+        set the leaves' ``.grad`` to 0.0 when done, or use ``grad()``, which
+        leaves them untouched.
+        """
+        _propagate(topological_order(self), grad, create_graph)
+
+
+def _labelled(label: str) -> str:
+    return f" (label {label!r})" if label else ""
+
+
+def _operand(x: object, symbol: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return Value(x)
+    raise OperandTypeError(
+        f"unsupported operand for {symbol}: {type(x).__name__} ({x!r}) with a Value; "
+        "operands must be Values, ints or floats"
+    )
+
+
+def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -> Value:
+    """Compute one row's forward on the parents' data and, unless in no_grad, link the node."""
+    operands = [p.data for p in parents]
+    if op.has_constant:
+        operands.append(constant)
+    try:
+        data = op.forward(*operands)
+    except (ArithmeticError, ValueError) as exc:
+        raise _failure(op, parents, constant, exc) from None
+    if data - data != 0.0 and not _nonfinite_allowed:  # inf or NaN
+        raise _failure(op, parents, constant, OverflowError(), result=data)
+    node = _new_value(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    if _grad_enabled:
+        node.op = op
+        node.parents = parents
+        node.constant = constant
+    else:
+        node.op = None
+        node.parents = ()
+        node.constant = None
+    return node
+
+
+_new_value = object.__new__
+
+
+def _failure(
+    op: Op,
+    parents: Sequence[Value],
+    constant: float | None,
+    exc: Exception,
+    *,
+    result: float | None = None,
+    in_backward: bool = False,
+) -> Exception:
+    """The error for a failed operation, naming it, its operands' values and labels."""
+    texts = [p.label or repr(p.data) for p in parents]
+    if op.has_constant:
+        texts.append(repr(constant))
+    given = ", ".join(f"{p.label} = {p.data!r}" for p in parents if p.label)
+    where = op.show(*texts) + (f" with {given}" if given else "")
+    if in_backward:
+        return DomainError(f"the local derivative of {op.name} is not finite at {where}")
+    if result is not None:
+        return ValueOverflowError(f"{op.name} overflowed to {result!r} in {where}")
+    if isinstance(exc, ZeroDivisionError):
+        return DivisionByZeroError(f"{op.name}: division by zero in {where}")
+    if isinstance(exc, OverflowError):
+        return ValueOverflowError(f"{op.name}: result too large for a float in {where}")
+    return DomainError(f"{op.name} needs {op.domain}; got {where}")
+
+
+def local_grads(node: Value, *, as_values: bool = False) -> tuple:
+    """The local derivatives d node / d parent, from the node's row of the table.
+
+    ``backward()``, the tracer and the renderer all read derivatives through here.
+    With ``as_values`` they are Values built from the node and its parents, so
+    that a gradient can be differentiated again.
+    """
+    op = node.op
+    if op is None:
+        return ()
+    if as_values:
+        operands = list(node.parents)
+        out = node
+    else:
+        operands = [p.data for p in node.parents]
+        out = node.data
+    if op.has_constant:
+        operands.append(node.constant)
+    return op.local_grads(out, *operands)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after its parents, ``root`` last.
+
+    Iterative depth-first search: a chain of a million operations needs no
+    recursion. Parents are visited in order, so the order is stable.
+    """
+    order: list[Value] = []
+    seen = {root}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                if parent.parents:
+                    stack.append((parent, iter(parent.parents)))
+                    break
+                order.append(parent)
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _propagate(order: list[Value], seed: float | Value, create_graph: bool) -> None:
+    root = order[-1]
+    if not isinstance(seed, (int, float, Value)) or isinstance(seed, bool):
+        raise OperandTypeError(f"backward(grad=...) takes a number, got {type(seed).__name__}")
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    if create_graph:
+        _propagate_values(order, root, seed if isinstance(seed, Value) else Value(seed))
+        return
+    root.grad += float(seed)
+    node = root
+    try:
+        for node in reversed(order):
+            g = node.grad
+            if g == 0.0 or not node.parents:
+                continue
+            for parent, local in zip(node.parents, local_grads(node)):
+                parent.grad += local * g
+    except (ArithmeticError, ValueError) as exc:
+        raise _failure(node.op, node.parents, node.constant, exc, in_backward=True) from None
+
+
+def _propagate_values(order: list[Value], root: Value, seed: Value) -> None:
+    """The chain rule recorded as Values, for ``create_graph=True``."""
+    root.grad = seed if _is_zero(root.grad) else root.grad + seed
+    for node in reversed(order):
+        if not node.parents or _is_zero(node.grad):
+            continue
+        g = node.grad
+        for parent, local in zip(node.parents, local_grads(node, as_values=True)):
+            contribution = g if not isinstance(local, Value) and local == 1.0 else local * g
+            parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution
+    for node in order:
+        if node.parents and isinstance(node.grad, Value):
+            node.grad = node.grad.data  # an intermediate's Value would refer back to the node
+
+
+def _is_zero(g: float | Value) -> bool:
+    return not isinstance(g, Value) and g == 0.0
+
+
+def grad(
+    output: Value, inputs: Sequence[Value], *, create_graph: bool = False
+) -> list[float | Value]:
+    """d output / d input for each input, leaving every leaf's ``.grad`` as it was.
+
+    With ``create_graph=True`` the gradients are Values that can be differentiated
+    again: ``grad(grad(f, [x], create_graph=True)[0], [x])`` is f''(x).
+    """
+    order = topological_order(output)
+    in_graph = set(order)
+    leaves = [node for node in order if not node.parents]
+    saved = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    try:
+        _propagate(order, 1.0, create_graph)
+        return [x.grad if x in in_graph else 0.0 for x in inputs]
+    finally:
+        for leaf, g in zip(leaves, saved):
+            leaf.grad = g
+

@@ -1,0 +1,132 @@
+"""The table of operations: the one place in the code that knows a derivative.
+
+Each row declares an operation once: its name, how it is written, its forward
+function and its local partial derivatives, side by side (PyTorch's
+``derivatives.yaml`` at micrograd's size). ``Value``'s operators, ``backward()``,
+the step-through tracer and the graph renderer all read these rows.
+
+A rule ``local_grads(out, *operands)`` returns d out / d operand for each operand.
+It is written with arithmetic and the ``exp``/``log`` helpers below only, so the
+same expression serves floats (an ordinary backward pass) and Values
+(``backward(create_graph=True)``, whose gradients can be differentiated again).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+from operator import add, mul, neg, sub, truediv
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operation: how it is written, what it computes, and its local derivatives."""
+
+    name: str
+    show: Callable[..., str]
+    """Operand texts (names or numbers) -> the formula, e.g. ``("x", "w") -> "x*w"``."""
+    forward: Callable[..., float]
+    """Operand data -> result data."""
+    local_grads: Callable[..., tuple]
+    """``(out, *operands) -> (d out/d operand, ...)``, floats or Values alike."""
+    domain: str = ""
+    """What the forward needs of its operands, quoted when it fails."""
+    has_constant: bool = False
+    """The last operand is a plain constant (an exponent), not a parent in the graph."""
+
+
+def exp(x):
+    """``exp`` of a float or a Value, for rules that serve both."""
+    return math.exp(x) if isinstance(x, (int, float)) else x.exp()
+
+
+def log(x):
+    """``log`` of a float or a Value, for rules that serve both."""
+    return math.log(x) if isinstance(x, (int, float)) else x.log()
+
+
+def _power(a: float, k: float) -> float:
+    result = a**k  # 0.0 ** -1 raises ZeroDivisionError, 10.0 ** 400 OverflowError
+    if isinstance(result, complex):  # a negative base to a fractional power
+        raise ValueError("complex result")
+    return result
+
+
+def _positive_power(a: float, b: float) -> float:
+    if a <= 0:
+        raise ValueError("non-positive base")
+    return a**b
+
+
+def _sigmoid(a: float) -> float:
+    if a >= 0:  # exp of a non-positive number never overflows
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def _logsumexp(*xs: float) -> float:
+    m = max(xs)  # shift by the largest term: finite for inputs of +-1000
+    return m + math.log(math.fsum(math.exp(x - m) for x in xs))
+
+
+def _dot(*xs: float) -> float:
+    # Operands interleaved (x1, w1, x2, w2, ..., [bias]); the bias, if any, is added first,
+    # then the products left to right, the order of the articles' hand-written loops.
+    pairs = len(xs) // 2 * 2
+    start = xs[-1] if len(xs) % 2 else 0.0
+    return reduce(add, map(mul, xs[0:pairs:2], xs[1:pairs:2]), start)
+
+
+def _dot_grads(out, *xs) -> tuple:
+    grads = []
+    for i in range(0, len(xs) - 1, 2):
+        grads += (xs[i + 1], xs[i])  # d(x*w)/dx = w, d(x*w)/dw = x
+    if len(xs) % 2:
+        grads.append(1.0)  # the bias
+    return tuple(grads)
+
+
+def _show_dot(*xs: str) -> str:
+    terms = [f"{xs[i]}*{xs[i + 1]}" for i in range(0, len(xs) - 1, 2)]
+    if len(xs) % 2:
+        terms.append(xs[-1])
+    return " + ".join(terms)
+
+
+# fmt: off
+#           name       written as                           forward           local derivatives d out / d operand
+ADD      = Op("add",     lambda a, b: f"{a} + {b}",           add,              lambda out, a, b: (1.0, 1.0))
+SUB      = Op("sub",     lambda a, b: f"{a} - {b}",           sub,              lambda out, a, b: (1.0, -1.0))
+MUL      = Op("mul",     lambda a, b: f"{a}*{b}",             mul,              lambda out, a, b: (b, a))
+DIV      = Op("div",     lambda a, b: f"{a} / {b}",           truediv,          lambda out, a, b: (1 / b, -out / b),
+              domain="a non-zero divisor")
+NEG      = Op("neg",     lambda a: f"-{a}",                   neg,              lambda out, a: (-1.0,))
+POW      = Op("pow",     lambda a, k: f"{a}**{k}",            _power,           lambda out, a, k: (k * a ** (k - 1),),
+              domain="a non-negative base unless the exponent is an integer, and a non-zero base for a "
+                     "negative exponent", has_constant=True)
+POW_BY_VALUE = Op("powv", lambda a, b: f"{a}**{b}",           _positive_power,  lambda out, a, b: (b * a ** (b - 1), out * log(a)),
+              domain="a positive base when the exponent is a Value")
+EXP      = Op("exp",     lambda a: f"exp({a})",               math.exp,         lambda out, a: (out,),
+              domain="an operand of at most 709.78 (beyond it exp overflows a float)")
+LOG      = Op("log",     lambda a: f"log({a})",               math.log,         lambda out, a: (1 / a,),
+              domain="a positive operand")
+TANH     = Op("tanh",    lambda a: f"tanh({a})",              math.tanh,        lambda out, a: (1 - out * out,))
+SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),))
+RELU     = Op("relu",    lambda a: f"relu({a})",              lambda a: a if a > 0 else 0.0,
+                                                                                lambda out, a: (1.0 if float(out) > 0 else 0.0,))
+VSUM     = Op("sum",     lambda *xs: " + ".join(xs),          lambda *xs: reduce(add, xs),
+                                                                                lambda out, *xs: (1.0,) * len(xs))
+DOT      = Op("dot",     _show_dot,                           _dot,             _dot_grads)
+LOGSUMEXP = Op("logsumexp", lambda *xs: f"logsumexp({', '.join(xs)})", _logsumexp,
+                                                                                lambda out, *xs: tuple(exp(x - out) for x in xs))
+# fmt: on
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_BY_VALUE, EXP, LOG, TANH, SIGMOID, RELU)
+    + (VSUM, DOT, LOGSUMEXP)
+}
+"""Every operation, by name: the table the whole package reads."""
