@@ -78,7 +78,7 @@ class Value:
     the plain-number operand of ``x ** k``.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "constant")
+    __slots__ = ("constant", "data", "grad", "label", "op", "parents")
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
@@ -370,4 +370,3 @@ def grad(
     finally:
         for leaf, g in zip(leaves, saved):
             leaf.grad = g
-

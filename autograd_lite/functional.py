@@ -27,10 +27,14 @@ def vsum(values: Iterable[Value | float]) -> Value:
     return _record(VSUM, parents)
 
 
-def dot(ws: Sequence[Value | float], xs: Sequence[Value | float], bias: Value | float | None = None) -> Value:
+def dot(
+    ws: Sequence[Value | float], xs: Sequence[Value | float], bias: Value | float | None = None
+) -> Value:
     """``x1*w1 + x2*w2 + ... + bias`` as one node: a neuron's weighted sum."""
     if len(ws) != len(xs):
-        raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs")
+        raise ValueError(
+            f"dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
+        )
     parents: list[Value] = []
     for w, x in zip(_values(ws, "dot"), _values(xs, "dot")):
         parents += (x, w)
