@@ -4,6 +4,7 @@ Build expressions out of ``Value``s, call ``backward()``, read every ``.grad``.
 Every operation is one row of ``OPS`` (forward and local derivatives side by side).
 """
 
+from .draw import DotNotFoundError, GraphTooLargeError, draw, save_svg
 from .engine import Value, allow_nonfinite, grad, local_grads, no_grad, topological_order
 from .errors import (
     AutogradError,
@@ -16,26 +17,58 @@ from .errors import (
 from .functional import dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
 from .ops import OPS, Op
+from .trace import (
+    BackwardStep,
+    ChainDerivation,
+    ChainFactor,
+    ChainPath,
+    Contribution,
+    ForwardStep,
+    NodeName,
+    Trace,
+    TracedNode,
+    chain,
+    explain,
+    format_number,
+    node_names,
+)
 
 __all__ = [
     "OPS",
     "AutogradError",
+    "BackwardStep",
+    "ChainDerivation",
+    "ChainFactor",
+    "ChainPath",
+    "Contribution",
     "DivisionByZeroError",
     "DomainError",
+    "DotNotFoundError",
+    "ForwardStep",
     "GradcheckResult",
+    "GraphTooLargeError",
+    "NodeName",
     "NonFiniteError",
     "Op",
     "OperandTypeError",
+    "Trace",
+    "TracedNode",
     "Value",
     "ValueOverflowError",
     "allow_nonfinite",
+    "chain",
     "dot",
+    "draw",
+    "explain",
+    "format_number",
     "grad",
     "gradcheck",
     "local_grads",
     "log_softmax",
     "logsumexp",
     "no_grad",
+    "node_names",
+    "save_svg",
     "softmax",
     "topological_order",
     "vsum",

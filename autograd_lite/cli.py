@@ -1,35 +1,161 @@
-"""The ``autograd-lite`` command line."""
+"""The ``autograd-lite`` command line: one subcommand per job, each added by one function."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
 
+from .draw import DotNotFoundError, save_svg
 from .engine import Value
+from .functional import dot
+from .trace import chain, explain, format_number
+
+LEARNING_RATE = 0.01
+
+# What seed 002 (Ahmed Gad, neptune.ai) prints, quoted beside the engine's numbers.
+ARTICLE_PRINTS = {
+    "dE/dW1": "0.009276093",
+    "dE/dW2": "0.027828278",
+    "W1": "0.49990723907",
+    "W2": "0.1997217172",
+    "b_perceptron": "1.821556479",
+}
 
 
-def demo() -> int:
-    """Build seed 002's sigmoid neuron, differentiate it, print the gradients."""
-    x1, x2 = Value(0.1, "X1"), Value(0.3, "X2")
+class GadNeuron(NamedTuple):
+    """Seed 002's single sigmoid neuron, every Value named as in the article."""
+
+    X1: Value
+    X2: Value
+    desired: Value
+    W1: Value
+    W2: Value
+    b: Value
+    s: Value
+    predicted: Value
+    E: Value
+
+
+def gad_neuron() -> GadNeuron:
+    """s = X1*W1 + X2*W2 + b, predicted = sigmoid(s), E = 1/2 (desired - predicted)^2."""
+    x1, x2, desired = Value(0.1, "X1"), Value(0.3, "X2"), Value(0.03, "desired")
     w1, w2, b = Value(0.5, "W1"), Value(0.2, "W2"), Value(1.83, "b")
-    s = (x1 * w1 + x2 * w2 + b).named("s")
+    s = dot([w1, w2], [x1, x2], b).named("s")
     predicted = s.sigmoid().named("predicted")
-    error = (0.5 * (0.03 - predicted) ** 2).named("E")
-    error.backward()
-    for v in (s, predicted, error, w1, w2, b):
-        print(f"{v.label:>10}: data = {v.data:.12g}   grad = {v.grad:.12g}")
+    error = (0.5 * (desired - predicted) ** 2).named("E")
+    return GadNeuron(x1, x2, desired, w1, w2, b, s, predicted, error)
+
+
+def demo_report(n: GadNeuron, digits: int = 9) -> str:
+    """Everything ``autograd-lite demo`` prints about ``n``, once ``n.E.backward()`` has run."""
+    wide = max(digits, 12)  # updated weights: enough digits to see the change and compare
+    out = [
+        "Seed 002 (Ahmed Gad, neptune.ai): one sigmoid neuron, step by step",
+        "  s = X1*W1 + X2*W2 + b,  predicted = sigmoid(s),  E = 1/2 (desired - predicted)^2",
+        "",
+        str(explain(n.E, digits=digits)),
+        "",
+        "Chain rule, written as in the article",
+    ]
+    derivations = {w.label: chain(n.E, w, digits=digits) for w in (n.W1, n.W2, n.b)}
+    for name, derivation in derivations.items():
+        line = f"  {derivation.to_text()}"
+        if f"dE/d{name}" in ARTICLE_PRINTS:
+            line += f"   (article: {ARTICLE_PRINTS[f'dE/d{name}']})"
+        out.append(line)
+
+    out += ["", f"Gradient descent, learning rate {format_number(LEARNING_RATE)}"]
+    new = {}
+    for w in (n.W1, n.W2, n.b):
+        new[w.label] = w.data - LEARNING_RATE * w.grad
+        line = (
+            f"  {w.label} new = {w.label} - lr * dE/d{w.label} = {format_number(w.data, digits)}"
+            f" - {format_number(LEARNING_RATE)} * {format_number(w.grad, digits)}"
+            f" = {format_number(new[w.label], wide)}"
+        )
+        if w.label in ARTICLE_PRINTS:
+            line += f"   (article: {ARTICLE_PRINTS[w.label]})"
+        out.append(line)
+
+    ds_db = derivations["b"].paths[0].factors[-1]
+    out += [
+        "",
+        "Where the article is wrong",
+        "  It says ds/db = 0, leaves b out of the chain rule and moves b with the perceptron",
+        f"  rule instead (b new = {ARTICLE_PRINTS['b_perceptron']}).",
+        "  But b enters s = X1*W1 + X2*W2 + b with coefficient 1:",
+        f"    {ds_db.symbol()} = {format_number(ds_db.value, digits)}",
+        f"    {derivations['b'].to_text()}",
+        f"    b new = b - lr * dE/db = {format_number(new['b'], wide)}",
+    ]
+    return "\n".join(out)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    n = gad_neuron()
+    n.E.backward()
+    print(demo_report(n, args.digits))
+    if args.no_svg:
+        return 0
+    try:
+        path = save_svg(n.E, args.svg)
+    except DotNotFoundError as exc:
+        print(f"\nautograd-lite: cannot write {args.svg}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"\nautograd-lite: cannot write {args.svg}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"\nGraph written to {path.resolve()}")
     return 0
 
 
+def _digits(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 17:
+        raise argparse.ArgumentTypeError(f"digits must be from 1 to 17, got {value}")
+    return value
+
+
+def add_demo(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "demo",
+        help="step through seed 002's sigmoid neuron and draw its graph",
+        description=(
+            "Build seed 002's single sigmoid neuron, print every forward and backward step, "
+            "the chain-rule derivations and the gradient-descent update, and draw the graph."
+        ),
+    )
+    parser.add_argument(
+        "--svg",
+        metavar="PATH",
+        type=Path,
+        default=Path("gad_neuron.svg"),
+        help="where to write the graph (default: gad_neuron.svg)",
+    )
+    parser.add_argument("--no-svg", action="store_true", help="print the steps only")
+    parser.add_argument(
+        "--digits", type=_digits, default=9, help="significant digits printed (default: 9)"
+    )
+    parser.set_defaults(run=run_demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser; each subcommand is registered by its own ``add_*`` function."""
+    parser = argparse.ArgumentParser(
+        prog="autograd-lite",
+        description="Step through backpropagation value by value.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_demo(commands)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-lite", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="step through seed 002's single sigmoid neuron")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        return demo()
-    return 2
+    args = build_parser().parse_args(argv)
+    return args.run(args)
 
 
 if __name__ == "__main__":
