@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .engine import Value, local_grads, topological_order
@@ -106,6 +106,16 @@ def _unique(base: str, taken: set[str]) -> str:
     return f"{base}#{k}"
 
 
+def _plain(record: Any, **extra: Any) -> dict[str, Any]:
+    """A record's shown fields as JSON-ready values (tuples as lists), plus ``extra``."""
+    out = {}
+    for f in fields(record):
+        if f.repr:
+            value = getattr(record, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+    return out | extra
+
+
 def _d(name: str) -> str:
     """``d`` in front of a name: ``dW1``, or ``d(0.5)`` for a number or an odd label."""
     return f"d{name}" if _PLAIN_NAME.fullmatch(name) else f"d({name})"
@@ -132,15 +142,7 @@ class TracedNode:
     grad: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "node_id": self.node_id,
-            "name": self.name,
-            "label": self.label,
-            "kind": self.kind,
-            "op": self.op,
-            "data": self.data,
-            "grad": self.grad,
-        }
+        return _plain(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,21 +185,13 @@ class ForwardStep:
         return " = ".join(_drop_repeats(parts))
 
     def to_dict(self, digits: int = DEFAULT_DIGITS) -> dict[str, Any]:
-        return {
-            "phase": self.phase,
-            "index": self.index,
-            "node_id": self.node_id,
-            "name": self.name,
-            "op": self.op,
-            "operand_ids": list(self.operand_ids),
-            "operand_names": list(self.operand_names),
-            "operand_values": list(self.operand_values),
-            "constant": self.constant,
-            "result": self.result,
-            "formula": self.formula(),
-            "substituted": self.substituted(digits),
-            "text": self.text(digits),
-        }
+        return _plain(
+            self,
+            phase=self.phase,
+            formula=self.formula(),
+            substituted=self.substituted(digits),
+            text=self.text(digits),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,21 +235,7 @@ class Contribution:
         return line
 
     def to_dict(self, digits: int = DEFAULT_DIGITS) -> dict[str, Any]:
-        return {
-            "phase": self.phase,
-            "index": self.index,
-            "node_id": self.node_id,
-            "name": self.name,
-            "parent_id": self.parent_id,
-            "parent_name": self.parent_name,
-            "position": self.position,
-            "upstream": self.upstream,
-            "local": self.local,
-            "product": self.product,
-            "accumulated": self.accumulated,
-            "first": self.first,
-            "text": self.text(digits),
-        }
+        return _plain(self, phase=self.phase, text=self.text(digits))
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,13 +257,8 @@ class BackwardStep:
         return line
 
     def to_dict(self, digits: int = DEFAULT_DIGITS) -> dict[str, Any]:
-        return {
-            "node_id": self.node_id,
-            "name": self.name,
-            "upstream": self.upstream,
-            "text": self.text(digits),
-            "contributions": [c.to_dict(digits) for c in self.contributions],
-        }
+        contributions = [c.to_dict(digits) for c in self.contributions]
+        return _plain(self, text=self.text(digits), contributions=contributions)
 
 
 Step = ForwardStep | Contribution
@@ -624,14 +599,7 @@ class ChainFactor:
         return _derivative(self.of_name, self.wrt_name)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "of_id": self.of_id,
-            "of_name": self.of_name,
-            "wrt_id": self.wrt_id,
-            "wrt_name": self.wrt_name,
-            "value": self.value,
-            "symbol": self.symbol(),
-        }
+        return _plain(self, symbol=self.symbol())
 
 
 @dataclass(frozen=True, slots=True)
@@ -642,7 +610,7 @@ class ChainPath:
     product: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"factors": [f.to_dict() for f in self.factors], "product": self.product}
+        return _plain(self, factors=[f.to_dict() for f in self.factors])
 
 
 @dataclass(frozen=True)
@@ -750,25 +718,27 @@ def chain(
     is_cut = set(cuts)
     local = {n: _local_grads(n, names) for n in relevant if n.parents}
 
-    # segment[k] lists (upper cut, d upper / d k): one accumulation per cut node, summing
-    # the products of local derivatives over every unlabelled route up to the next cuts.
-    segment: dict[Value, list[tuple[Value, float]]] = {}
-    for k in cuts[:-1]:
-        weight = {k: 1.0}
-        found: list[tuple[Value, float]] = []
-        for node in relevant[relevant.index(k) + 1 :]:
-            total = None
-            for parent, d in zip(node.parents, local[node], strict=True):
-                if parent in weight:
-                    term = weight[parent] * d
-                    total = term if total is None else total + term
-            if total is None:
-                continue
-            if node in is_cut:
-                found.append((node, total))
+    # One pass upward. routes[n] maps each cut c below a non-cut node n to d n / d c, summed
+    # over the unlabelled routes between them; at a cut node those sums become its segments.
+    segment: dict[Value, list[tuple[Value, float]]] = {k: [] for k in cuts}
+    routes: dict[Value, dict[Value, float]] = {}
+    for node in relevant[1:]:
+        sums: dict[Value, float] = {}
+        for parent, d in zip(node.parents, local[node], strict=True):
+            if parent in is_cut:
+                incoming = {parent: None}
+            elif parent in routes:
+                incoming = routes[parent]
             else:
-                weight[node] = total
-        segment[k] = found
+                continue  # a parent that does not depend on wrt
+            for cut, f in incoming.items():
+                term = d if f is None else f * d
+                sums[cut] = sums[cut] + term if cut in sums else term
+        if node in is_cut:
+            for cut, value in sums.items():
+                segment[cut].append((node, value))
+        else:
+            routes[node] = sums
 
     count = {root: 1}
     for k in reversed(cuts[:-1]):
@@ -781,15 +751,18 @@ def chain(
         )
 
     paths: list[ChainPath] = []
-    stack: list[tuple[Value, tuple[ChainFactor, ...]]] = [(wrt, ())]
-    while stack:  # depth-first over the cut nodes, no recursion
-        k, below = stack.pop()
+    stack: list[tuple[Value, tuple | None]] = [(wrt, None)]
+    while stack:  # depth-first over the cut nodes, no recursion; factors kept as a linked list
+        k, link = stack.pop()
         if k is root:
-            factors = tuple(reversed(below))
+            factors = []
+            while link is not None:  # newest first: the root side of the path
+                factor, link = link
+                factors.append(factor)
             product = 1.0
             for f in factors:
                 product *= f.value
-            paths.append(ChainPath(factors, product))
+            paths.append(ChainPath(tuple(factors), product))
             continue
         for upper, value in reversed(segment[k]):
             factor = ChainFactor(
@@ -799,7 +772,7 @@ def chain(
                 wrt_name=names[k].name,
                 value=value,
             )
-            stack.append((upper, below + (factor,)))
+            stack.append((upper, (factor, link)))
     total = 0.0
     for p in paths:
         total += p.product
