@@ -1,1 +1,53 @@
-"""nn: neurons, layers and MLPs built on autograd_lite (see issue: the nn package)."""
+"""nn: neurons, layers, MLPs, losses, optimizers and training, on autograd_lite's public API.
+
+``nn`` builds networks out of ``autograd_lite.Value``s and nothing else, so every
+number a network computes can be traced, drawn and checked like any expression.
+``autograd_lite`` never imports ``nn``.
+"""
+
+from . import datasets, layouts, losses, optim
+from .layers import ACTIVATIONS, MLP, Layer, Neuron
+from .layouts import LAYOUTS
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l2_penalty,
+    max_margin,
+    mse,
+    sse_half,
+)
+from .module import Module
+from .optim import SGD, Adam, RMSprop
+from .serialize import ModelFileError, load, save
+from .train import Evaluation, History, evaluate, fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "LAYOUTS",
+    "MLP",
+    "SGD",
+    "Adam",
+    "Evaluation",
+    "History",
+    "Layer",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "RMSprop",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "datasets",
+    "evaluate",
+    "fit",
+    "l2_penalty",
+    "layouts",
+    "load",
+    "losses",
+    "max_margin",
+    "mse",
+    "optim",
+    "save",
+    "sse_half",
+]

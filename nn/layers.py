@@ -1,0 +1,384 @@
+"""``Neuron``, ``Layer`` and ``MLP``: a weighted sum and an activation, stacked.
+
+A neuron's weighted sum is one ``dot`` node, so a trace reads
+``s = x1*w1 + x2*w2 + b``. Random initialisation draws each neuron's weights from
+the uniform distribution on [-1, 1) (micrograd's choice), neuron by neuron, layer by
+layer, from the ``seed`` given; biases start at 0. ``from_weights`` builds any of
+them from given matrices instead (see ``nn.layouts`` for the three conventions).
+
+A ``Layer`` or ``MLP`` with one output returns that ``Value``; with several, a list.
+"""
+
+from __future__ import annotations
+
+import numbers
+import random
+from collections.abc import Callable, Sequence
+
+from autograd_lite import Value, dot, softmax
+
+from ._seeding import random_source
+from .layouts import check_layout, neuron_rows, to_layout
+from .module import Module, check_number
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear", "softmax")
+"""``"softmax"`` acts on a whole layer's sums; the others act on each neuron's sum."""
+
+_ELEMENTWISE: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "linear": None,
+}
+
+Seed = int | random.Random | None
+
+
+class Neuron(Module):
+    """``activation(x1*w1 + ... + xn*wn + b)``: parameters ``w`` (labelled w1, w2, ...) and ``b``."""
+
+    def __init__(self, nin: int, activation: str = "relu", bias: bool = True, *, seed: Seed = None):
+        nin = _count(nin, "Neuron: nin")
+        _elementwise(activation, "Neuron")
+        rng = random_source(seed)
+        weights = [rng.uniform(-1.0, 1.0) for _ in range(nin)]
+        self._set(weights, 0.0 if _flag(bias, "Neuron: bias") else None, activation)
+
+    @classmethod
+    def from_weights(
+        cls, weights: Sequence[float], bias: float | None = None, activation: str = "relu"
+    ) -> Neuron:
+        """A neuron with exactly these weights and bias (``None``: no bias)."""
+        if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or not weights:
+            raise TypeError(
+                f"Neuron.from_weights: weights must be a non-empty list of numbers, got {weights!r:.60}"
+            )
+        ws = [check_number(w, f"Neuron.from_weights: weights[{i}]") for i, w in enumerate(weights)]
+        b = None if bias is None else check_number(bias, "Neuron.from_weights: bias")
+        return cls._build(ws, b, activation)
+
+    @classmethod
+    def _build(cls, weights: list[float], bias: float | None, activation: str) -> Neuron:
+        neuron = object.__new__(cls)
+        neuron._set(weights, bias, activation)
+        return neuron
+
+    def _set(self, weights: list[float], bias: float | None, activation: str) -> None:
+        self._activate = _elementwise(activation, "Neuron")
+        self.activation = activation
+        self.w = [Value(w, f"w{i}") for i, w in enumerate(weights, 1)]
+        self.b = None if bias is None else Value(bias, "b")
+
+    @property
+    def nin(self) -> int:
+        return len(self.w)
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        return self._forward(as_inputs(x, len(self.w), "Neuron"))
+
+    def _forward(self, xs: list[Value]) -> Value:
+        s = dot(self.w, xs, self.b)
+        return s if self._activate is None else self._activate(s)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
+        return named if self.b is None else [*named, ("b", self.b)]
+
+    def architecture(self) -> dict:
+        return {"nin": self.nin, "activation": self.activation, "bias": self.b is not None}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r}, bias={self.b is not None})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same inputs; ``"softmax"`` normalises their sums together."""
+
+    def __init__(
+        self, nin: int, nout: int, activation: str = "relu", bias: bool = True, *, seed: Seed = None
+    ):
+        nin = _count(nin, "Layer: nin")
+        nout = _count(nout, "Layer: nout")
+        each = _neuron_activation(activation, "Layer")
+        rng = random_source(seed)
+        self._set([Neuron(nin, each, bias, seed=rng) for _ in range(nout)], activation)
+
+    @classmethod
+    def from_weights(
+        cls,
+        weights: Sequence[Sequence[float]],
+        biases: Sequence[float] | None = None,
+        activation: str = "relu",
+        layout: str = "out_in",
+        *,
+        nin: int | None = None,
+    ) -> Layer:
+        """A layer with exactly these weights, written in ``layout`` (see ``nn.layouts``).
+
+        ``biases=None`` builds a layer without biases (unless the layout stores them).
+        ``nin``, if given, is checked against the matrix.
+        """
+        layout = check_layout(layout)
+        n_in = None if nin is None else _count(nin, "Layer.from_weights: nin")
+        rows, bs = neuron_rows(
+            weights, biases, layout, "Layer.from_weights", n_in, " (given as nin)"
+        )
+        return cls._build(rows, bs, activation)
+
+    @classmethod
+    def _build(cls, rows: list[list[float]], biases: list[float] | None, activation: str) -> Layer:
+        each = _neuron_activation(activation, "Layer")
+        bs = biases if biases is not None else [None] * len(rows)
+        layer = object.__new__(cls)
+        layer._set([Neuron._build(row, b, each) for row, b in zip(rows, bs)], activation)
+        return layer
+
+    def _set(self, neurons: list[Neuron], activation: str) -> None:
+        self.neurons = neurons
+        self.activation = activation
+        self._activate = _ELEMENTWISE.get(activation)
+        self._softmax = activation == "softmax"
+
+    @property
+    def nin(self) -> int:
+        return self.neurons[0].nin
+
+    @property
+    def nout(self) -> int:
+        return len(self.neurons)
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        outs = self._forward(as_inputs(x, self.nin, "Layer"))
+        return outs[0] if len(outs) == 1 else outs
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        sums = [dot(n.w, xs, n.b) for n in self.neurons]
+        if self._activate is not None:
+            return [self._activate(s) for s in sums]
+        return softmax(sums) if self._softmax else sums
+
+    def weights(self, layout: str = "out_in", *, grad: bool = False) -> list[list[float]]:
+        """The weight matrix (or its gradient) in ``layout``, as ``from_weights`` takes it."""
+        layout = check_layout(layout)
+        rows = [[float(w.grad) if grad else w.data for w in n.w] for n in self.neurons]
+        return to_layout(rows, self.biases(grad=grad), layout)
+
+    def biases(self, *, grad: bool = False) -> list[float] | None:
+        """Each neuron's bias (or its gradient); ``None`` for a layer without biases."""
+        if self.neurons[0].b is None:
+            return None
+        return [float(n.b.grad) if grad else n.b.data for n in self.neurons]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"neurons.{j}.{name}", p)
+            for j, neuron in enumerate(self.neurons)
+            for name, p in neuron.named_parameters()
+        ]
+
+    def architecture(self) -> dict:
+        bias = self.neurons[0].b is not None
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "bias": bias}
+
+    def __repr__(self) -> str:
+        a = self.architecture()
+        return f"Layer({a['nin']}, {a['nout']}, activation={a['activation']!r}, bias={a['bias']})"
+
+
+class MLP(Module):
+    """Layers in sequence: ``MLP(3, [4, 4, 1])`` maps 3 inputs through two layers of 4 to 1 output.
+
+    ``activations`` is one name for every layer or one per layer; by default ``"relu"``
+    on the hidden layers and ``"linear"`` on the output (micrograd's demo). ``bias``
+    is likewise one flag or one per layer.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activations: str | Sequence[str] | None = None,
+        bias: bool | Sequence[bool] = True,
+        *,
+        seed: Seed = None,
+    ):
+        nin = _count(nin, "MLP: nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [nin] + [_count(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
+        acts = _activations(activations, len(nouts))
+        flags = _per_layer(bias, len(nouts), "bias", bool)
+        rng = random_source(seed)
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], acts[i], flags[i], seed=rng) for i in range(len(nouts))
+        ]
+
+    @classmethod
+    def from_weights(
+        cls,
+        weights: Sequence[Sequence[Sequence[float]]],
+        biases: Sequence[Sequence[float] | None] | None = None,
+        activations: str | Sequence[str] | None = None,
+        layout: str = "out_in",
+        *,
+        nin: int | None = None,
+    ) -> MLP:
+        """An MLP with exactly these weight matrices, one per layer, written in ``layout``.
+
+        ``biases`` is ``None`` (no biases) or one list per layer (``None`` for a layer
+        without); layout ``"bias_last"`` carries the biases in the matrices instead.
+        Each layer's input size must equal the previous layer's output size (and
+        ``nin``, if given, the first's); a mismatch names the layer and both shapes.
+        """
+        layout = check_layout(layout)
+        if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or not weights:
+            raise TypeError(
+                "MLP.from_weights: weights must be a non-empty list of matrices, one per layer"
+            )
+        count = len(weights)
+        if biases is not None and (not isinstance(biases, Sequence) or len(biases) != count):
+            given = len(biases) if isinstance(biases, Sequence) else type(biases).__name__
+            raise ValueError(
+                f"MLP.from_weights: biases must be None or one entry per layer ({count}), got {given}"
+            )
+        acts = _activations(activations, count)
+        n_in = None if nin is None else _count(nin, "MLP.from_weights: nin")
+        source = " (given as nin)"
+        layers = []
+        for i, matrix in enumerate(weights):
+            where = f"MLP.from_weights: layer {i} (weights[{i}])"
+            rows, bs = neuron_rows(
+                matrix, None if biases is None else biases[i], layout, where, n_in, source
+            )
+            layers.append(Layer._build(rows, bs, acts[i]))
+            n_in, source = len(rows), f", the output size of layer {i}"
+        mlp = object.__new__(cls)
+        mlp.layers = layers
+        return mlp
+
+    @property
+    def nin(self) -> int:
+        return self.layers[0].nin
+
+    @property
+    def nouts(self) -> list[int]:
+        return [layer.nout for layer in self.layers]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        xs = as_inputs(x, self.layers[0].nin, "MLP")
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def weights(self, layout: str = "out_in", *, grad: bool = False) -> list[list[list[float]]]:
+        """Each layer's weight matrix (or gradient) in ``layout``, as ``from_weights`` takes them."""
+        return [layer.weights(layout, grad=grad) for layer in self.layers]
+
+    def biases(self, *, grad: bool = False) -> list[list[float] | None]:
+        return [layer.biases(grad=grad) for layer in self.layers]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"layers.{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
+
+    def architecture(self) -> dict:
+        return {
+            "nin": self.nin,
+            "nouts": self.nouts,
+            "activations": [layer.activation for layer in self.layers],
+            "bias": [layer.neurons[0].b is not None for layer in self.layers],
+        }
+
+    def __repr__(self) -> str:
+        a = self.architecture()
+        return f"MLP({a['nin']}, {a['nouts']}, activations={a['activations']}, bias={a['bias']})"
+
+
+def as_inputs(x: object, n: int, who: str) -> list[Value]:
+    """Check a call's inputs once (count, type, finiteness); plain numbers become leaves x1, x2, ..."""
+    if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__iter__"):
+        raise TypeError(
+            f"{who} expects a sequence of {n} inputs, got {type(x).__name__} ({x!r:.40})"
+        )
+    xs = list(x)
+    if len(xs) != n:
+        raise ValueError(f"{who} expects {n} inputs, got {len(xs)}")
+    values = []
+    for i, v in enumerate(xs, 1):
+        kind = type(v)
+        if kind is not float and kind is not int:
+            if isinstance(v, Value):
+                values.append(v)
+                continue
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise TypeError(
+                    f"{who} input x{i} is a {kind.__name__} ({v!r:.40}); "
+                    "inputs must be numbers or Values"
+                )
+            v = float(v)
+        if v - v != 0:  # inf or NaN
+            raise ValueError(f"{who} input x{i} is {v}; inputs must be finite")
+        values.append(Value(v, f"x{i}"))
+    return values
+
+
+def _elementwise(activation: object, who: str) -> Callable[[Value], Value] | None:
+    if activation == "softmax":
+        raise ValueError(
+            f"{who}: 'softmax' normalises a whole layer's sums together; use it on a Layer "
+            "(or an MLP layer), not on a single Neuron"
+        )
+    if activation not in _ELEMENTWISE:
+        raise ValueError(
+            f"{who}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    return _ELEMENTWISE[activation]
+
+
+def _neuron_activation(activation: object, who: str) -> str:
+    """What each neuron of a layer applies: a softmax layer's neurons pass their sums through."""
+    if activation == "softmax":
+        return "linear"
+    _elementwise(activation, who)
+    return activation
+
+
+def _activations(activations: str | Sequence[str] | None, count: int) -> list[str]:
+    if activations is None:
+        return ["relu"] * (count - 1) + ["linear"]
+    names = _per_layer(activations, count, "activations", str)
+    for i, name in enumerate(names):
+        _neuron_activation(name, f"MLP: activations[{i}]")
+    return names
+
+
+def _per_layer(value: object, count: int, name: str, kind: type) -> list:
+    if isinstance(value, kind):
+        return [value] * count
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"MLP: {name} must be a {kind.__name__} or a list of one per layer, got {value!r}"
+        )
+    if len(value) != count:
+        raise ValueError(f"MLP: {name} has {len(value)} entries for {count} layers")
+    for i, v in enumerate(value):
+        if not isinstance(v, kind):
+            raise TypeError(f"MLP: {name}[{i}] must be a {kind.__name__}, got {v!r}")
+    return list(value)
+
+
+def _count(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{what} must be a positive int, got {type(n).__name__} ({n!r})")
+    if n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n}")
+    return n
+
+
+def _flag(bias: object, what: str) -> bool:
+    if not isinstance(bias, bool):
+        raise TypeError(f"{what} must be True or False, got {bias!r}")
+    return bias

@@ -1,0 +1,188 @@
+"""Loss functions, composed from ``autograd_lite`` operations only (no derivative is written here).
+
+Each takes one example's prediction(s) and target(s); a single Value or number
+counts as a list of one. Where a loss has several terms it is their mean (``sse_half``:
+half their sum). ``nn.fit`` averages these per-example losses over a batch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from autograd_lite import DomainError, Value, dot, log_softmax, logsumexp, vsum
+
+Scalars = Value | float | Sequence[Value | float]
+
+
+def mse(predictions: Scalars, targets: Scalars) -> Value:
+    """Mean squared error: mean of ``(target - prediction)**2``."""
+    ps, ts = _paired(predictions, targets, "mse")
+    return _mean([(t - p) ** 2 for p, t in zip(ps, ts)])
+
+
+def sse_half(predictions: Scalars, targets: Scalars) -> Value:
+    """Half the sum of squared errors, ``1/2 * sum (target - prediction)**2`` (seed 002, Brownlee).
+
+    The half cancels the 2 of the derivative, so ``dE/dprediction = prediction - target``.
+    """
+    ps, ts = _paired(predictions, targets, "sse_half")
+    return 0.5 * _sum([(t - p) ** 2 for p, t in zip(ps, ts)])
+
+
+def binary_cross_entropy(probabilities: Scalars, targets: Scalars) -> Value:
+    """Mean of ``-(y*log(p) + (1-y)*log(1-p))`` for probabilities ``p`` in [0, 1].
+
+    A term whose weight ``y`` or ``1-y`` is zero is left out, so ``p`` of exactly 0
+    or 1 is fine where the loss is finite (``p=1, y=1`` gives 0). Where it is
+    infinite (``p=0, y=1`` or ``p=1, y=0``) a ``DomainError`` says so instead of
+    clamping: use ``binary_cross_entropy_with_logits`` on the logit, which is exact
+    and finite for every logit.
+    """
+    ps, ts = _paired(probabilities, targets, "binary_cross_entropy")
+    terms = []
+    for i, (p, y) in enumerate(zip(ps, ts)):
+        y = _target_in_unit_interval(y, i, "binary_cross_entropy")
+        if not 0.0 <= p.data <= 1.0:
+            raise DomainError(
+                f"binary_cross_entropy: prediction {i} is {p.data!r}, not a probability in [0, 1]; "
+                "for logits use binary_cross_entropy_with_logits"
+            )
+        if (p.data == 0.0 and y > 0.0) or (p.data == 1.0 and y < 1.0):
+            raise DomainError(
+                f"binary_cross_entropy: prediction {i} is exactly {p.data!r} with target {y!r}, "
+                "so the loss is infinite (log 0); use binary_cross_entropy_with_logits on the "
+                "logit, or keep probabilities strictly inside (0, 1)"
+            )
+        if y == 1.0:
+            terms.append(-p.log())
+        elif y == 0.0:
+            terms.append(-(1.0 - p).log())
+        else:
+            terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
+    return _mean(terms)
+
+
+def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value:
+    """``binary_cross_entropy(sigmoid(z), y)`` computed from the logit ``z``, finite for any ``z``.
+
+    Written as ``relu(z) - y*z + log(1 + exp(-|z|))``: ``exp`` only ever sees a
+    non-positive number, so a logit of +-1000 neither overflows nor loses the loss.
+    """
+    zs, ts = _paired(logits, targets, "binary_cross_entropy_with_logits")
+    terms = []
+    for i, (z, y) in enumerate(zip(zs, ts)):
+        y = _target_in_unit_interval(y, i, "binary_cross_entropy_with_logits")
+        # -|z| for z > 0 is -z; at z == 0 the branch z pairs with relu'(0) = 0 to give sigmoid(0) - y.
+        minus_abs = -z if z.data > 0.0 else z
+        softplus_rest = (1.0 + minus_abs.exp()).log()
+        linear = z.relu() if y == 0.0 else z.relu() - (z if y == 1.0 else y * z)
+        terms.append(linear + softplus_rest)
+    return _mean(terms)
+
+
+def cross_entropy(logits: Sequence[Value | float], target: int | Sequence[float]) -> Value:
+    """``-sum_i t_i * log_softmax(z)_i``: the class index ``target``, or a probability list.
+
+    For a class index this is ``logsumexp(z) - z[target]`` (the one term of
+    ``-log_softmax`` that counts). Finite for logits of +-1000. Its gradient with
+    respect to the logits is ``softmax(z) - t``.
+    """
+    zs = _as_values(logits, "cross_entropy")
+    if not zs:
+        raise ValueError("cross_entropy: no logits (empty sequence)")
+    if isinstance(target, int) and not isinstance(target, bool):
+        if not 0 <= target < len(zs):
+            raise ValueError(
+                f"cross_entropy: target class {target} is out of range for {len(zs)} logits "
+                f"(0 to {len(zs) - 1})"
+            )
+        return logsumexp(zs) - zs[target]
+    if isinstance(target, (str, bytes)) or not isinstance(target, Sequence):
+        raise TypeError(
+            "cross_entropy: target must be a class index (int) or a list of probabilities, "
+            f"got {type(target).__name__} ({target!r:.40})"
+        )
+    if len(target) != len(zs):
+        raise ValueError(f"cross_entropy: {len(zs)} logits but {len(target)} target probabilities")
+    probs = [_number(t, f"cross_entropy: target[{i}]") for i, t in enumerate(target)]
+    if any(t < 0.0 for t in probs) or abs(math.fsum(probs) - 1.0) > 1e-9:
+        raise ValueError(
+            f"cross_entropy: target probabilities must be >= 0 and sum to 1, got {probs}"
+        )
+    log_probs = log_softmax(zs)
+    terms = [lp if t == 1.0 else t * lp for t, lp in zip(probs, log_probs) if t != 0.0]
+    return -_sum(terms)
+
+
+def max_margin(scores: Scalars, targets: Scalars) -> Value:
+    """Mean hinge loss ``relu(1 - y*score)`` for labels ``y`` of -1 or +1 (micrograd's demo)."""
+    ss, ts = _paired(scores, targets, "max_margin")
+    terms = []
+    for i, (s, y) in enumerate(zip(ss, ts)):
+        y = _number(y, f"max_margin: target {i}")
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"max_margin: target {i} is {y!r}; labels must be -1 or +1")
+        terms.append((1.0 - s if y == 1.0 else 1.0 + s).relu())
+    return _mean(terms)
+
+
+def l2_penalty(parameters: Sequence[Value], alpha: float = 1.0) -> Value:
+    """``alpha * sum(p*p)`` as one ``dot`` node: the weight penalty of micrograd's demo."""
+    params = list(parameters)
+    return alpha * dot(params, params)
+
+
+def _paired(predictions: Scalars, targets: Scalars, name: str) -> tuple[list[Value], list]:
+    ps = _as_values(predictions, name)
+    ts = [targets] if _is_scalar(targets) else list(_sequence(targets, name, "targets"))
+    if len(ps) != len(ts):
+        raise ValueError(f"{name}: {len(ps)} predictions but {len(ts)} targets")
+    if not ps:
+        raise ValueError(f"{name}: no predictions (empty sequence)")
+    return ps, ts
+
+
+def _as_values(xs: Scalars, name: str) -> list[Value]:
+    if _is_scalar(xs):
+        xs = [xs]
+    values = []
+    for i, x in enumerate(_sequence(xs, name, "predictions")):
+        values.append(x if isinstance(x, Value) else Value(_number(x, f"{name}: prediction {i}")))
+    return values
+
+
+def _is_scalar(x: object) -> bool:
+    return isinstance(x, (Value, int, float)) and not isinstance(x, bool)
+
+
+def _sequence(xs: object, name: str, what: str) -> Sequence:
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise TypeError(
+            f"{name}: {what} must be a Value, a number or a list of them, got {xs!r:.40}"
+        )
+    return xs
+
+
+def _number(x: object, where: str) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{where} must be a number, got {type(x).__name__} ({x!r:.40})")
+    return float(x)
+
+
+def _target_in_unit_interval(y: object, i: int, name: str) -> float:
+    y = _number(y, f"{name}: target {i}")
+    if not 0.0 <= y <= 1.0:
+        raise ValueError(f"{name}: target {i} is {y!r}; targets must lie in [0, 1]")
+    return y
+
+
+def _sum(terms: list[Value]) -> Value:
+    """One term as itself (a shorter trace), several as one ``vsum`` node."""
+    return terms[0] if len(terms) == 1 else vsum(terms)
+
+
+def _mean(terms: list[Value]) -> Value:
+    return terms[0] if len(terms) == 1 else vsum(terms) / len(terms)

@@ -1,0 +1,186 @@
+"""Optimizers that follow ``torch.optim``'s documented update rules, one scalar at a time.
+
+Each reads ``p.grad`` of its parameters and writes ``p.data`` directly: plain float
+arithmetic, so an update records no graph (as ``torch.no_grad()`` would ensure). The
+state each keeps is a public list, one entry per parameter, in the order given:
+
+- ``SGD``: ``momentum_buffer`` (``None`` until the first step with momentum).
+- ``RMSprop``: ``square_avg`` (v), ``grad_avg`` (centered only), ``momentum_buffer``.
+- ``Adam``: ``exp_avg`` (m), ``exp_avg_sq`` (v), and the shared step count ``t``.
+
+``lr`` is an attribute: change it between steps for a schedule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd_lite import Value
+
+
+class Optimizer:
+    """What every optimizer shares: its parameters, ``lr``, ``zero_grad()``."""
+
+    def __init__(self, params: Iterable[Value], lr: float):
+        self.params = list(params)
+        name = type(self).__name__
+        if not self.params:
+            raise ValueError(f"{name}: got an empty list of parameters")
+        seen = set()
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{name}: parameter {i} is a {type(p).__name__}, not a Value")
+            if id(p) in seen:
+                raise ValueError(
+                    f"{name}: parameter {i} ({p!r}) appears twice; it would be updated twice"
+                )
+            seen.add(id(p))
+        self.lr = _hyper(lr, "lr", name)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0.0 before the next ``backward()``."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def _gradient(self, p: Value, weight_decay: float) -> float:
+        g = float(p.grad)
+        return g + weight_decay * p.data if weight_decay else g
+
+
+class SGD(Optimizer):
+    """``θ ← θ - lr * g`` with optional L2 weight decay, momentum, dampening and Nesterov.
+
+    As in ``torch.optim.SGD``: ``g = grad + weight_decay * θ``; with momentum ``μ``,
+    ``b = g`` on the first step and ``b = μ b + (1 - dampening) g`` after, then
+    ``g = b`` (or ``g + μ b`` with ``nesterov``).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ):
+        super().__init__(params, lr)
+        self.momentum = _hyper(momentum, "momentum", "SGD")
+        self.dampening = _hyper(dampening, "dampening", "SGD")
+        self.weight_decay = _hyper(weight_decay, "weight_decay", "SGD")
+        self.nesterov = bool(nesterov)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("SGD: nesterov needs a momentum > 0 and zero dampening")
+        self.momentum_buffer: list[float | None] = [None] * len(self.params)
+
+    def step(self) -> None:
+        mu, lr = self.momentum, self.lr
+        for i, p in enumerate(self.params):
+            g = self._gradient(p, self.weight_decay)
+            if mu:
+                b = self.momentum_buffer[i]
+                b = g if b is None else mu * b + (1.0 - self.dampening) * g
+                self.momentum_buffer[i] = b
+                g = g + mu * b if self.nesterov else b
+            p.data -= lr * g
+
+
+class RMSprop(Optimizer):
+    """``θ ← θ - lr * g / (sqrt(v) + eps)`` with ``v = α v + (1 - α) g²`` (v starts at 0).
+
+    As in ``torch.optim.RMSprop``: ``centered`` subtracts the squared running mean of
+    ``g`` from ``v``; with ``momentum`` μ, ``b = μ b + g / (sqrt(v) + eps)`` and
+    ``θ ← θ - lr * b``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.01,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ):
+        super().__init__(params, lr)
+        self.alpha = _hyper(alpha, "alpha", "RMSprop")
+        self.eps = _hyper(eps, "eps", "RMSprop")
+        self.weight_decay = _hyper(weight_decay, "weight_decay", "RMSprop")
+        self.momentum = _hyper(momentum, "momentum", "RMSprop")
+        self.centered = bool(centered)
+        n = len(self.params)
+        self.square_avg = [0.0] * n
+        self.grad_avg = [0.0] * n
+        self.momentum_buffer = [0.0] * n
+
+    def step(self) -> None:
+        a, lr = self.alpha, self.lr
+        for i, p in enumerate(self.params):
+            g = self._gradient(p, self.weight_decay)
+            v = self.square_avg[i] = a * self.square_avg[i] + (1.0 - a) * g * g
+            if self.centered:
+                m = self.grad_avg[i] = a * self.grad_avg[i] + (1.0 - a) * g
+                v = v - m * m
+            denominator = math.sqrt(v) + self.eps
+            if self.momentum:
+                b = self.momentum_buffer[i] = (
+                    self.momentum * self.momentum_buffer[i] + g / denominator
+                )
+                p.data -= lr * b
+            else:
+                p.data -= lr * g / denominator
+
+
+class Adam(Optimizer):
+    """``θ ← θ - lr * m̂ / (sqrt(v̂) + eps)``: running moments with bias correction.
+
+    As in ``torch.optim.Adam`` (not AdamW): ``g = grad + weight_decay * θ``,
+    ``m = β1 m + (1 - β1) g``, ``v = β2 v + (1 - β2) g²``, ``m̂ = m / (1 - β1^t)``,
+    ``v̂ = v / (1 - β2^t)`` at step ``t = 1, 2, ...``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(params, lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = tuple(
+            _hyper(b, f"betas[{i}]", "Adam", below_one=True) for i, b in enumerate(betas)
+        )
+        self.eps = _hyper(eps, "eps", "Adam")
+        self.weight_decay = _hyper(weight_decay, "weight_decay", "Adam")
+        n = len(self.params)
+        self.exp_avg = [0.0] * n
+        self.exp_avg_sq = [0.0] * n
+        self.t = 0
+
+    def step(self) -> None:
+        b1, b2 = self.betas
+        self.t += 1
+        correction1 = 1.0 - b1**self.t
+        correction2 = 1.0 - b2**self.t
+        for i, p in enumerate(self.params):
+            g = self._gradient(p, self.weight_decay)
+            m = self.exp_avg[i] = b1 * self.exp_avg[i] + (1.0 - b1) * g
+            v = self.exp_avg_sq[i] = b2 * self.exp_avg_sq[i] + (1.0 - b2) * g * g
+            p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
+
+
+def _hyper(x: object, name: str, owner: str, *, below_one: bool = False) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{owner}: {name} must be a number, got {type(x).__name__} ({x!r})")
+    if not (0.0 <= x < 1.0 if below_one else 0.0 <= x < math.inf):
+        bounds = "in [0, 1)" if below_one else "finite and >= 0"
+        raise ValueError(f"{owner}: {name} must be {bounds}, got {x!r}")
+    return float(x)

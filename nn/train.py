@@ -1,0 +1,175 @@
+"""``fit``: the training loop of every example, with a progress bar; ``evaluate`` without one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tqdm.auto import tqdm
+
+from autograd_lite import Value, no_grad, vsum
+
+from . import losses
+from ._seeding import random_source
+from .metrics import RULES, Rule
+from .module import Module
+from .optim import Optimizer
+
+LOSSES: dict[str, Callable[..., Value]] = {
+    "mse": losses.mse,
+    "sse_half": losses.sse_half,
+    "binary_cross_entropy": losses.binary_cross_entropy,
+    "binary_cross_entropy_with_logits": losses.binary_cross_entropy_with_logits,
+    "cross_entropy": losses.cross_entropy,
+    "max_margin": losses.max_margin,
+}
+"""The losses ``fit`` and ``evaluate`` know by name."""
+
+
+@dataclass
+class History:
+    """Per epoch: the mean loss minimised, and the training accuracy (``None`` for regression).
+
+    Both are measured on the fly, from each batch's forward pass before its update
+    (as micrograd's demo prints them), so they cost no extra pass.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    loss: float | None
+    accuracy: float | None
+
+
+def fit(
+    model: Module,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence,
+    *,
+    loss: str | Callable[..., Value],
+    optimizer: Optimizer,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int | object | None = None,
+    penalty: Callable[[Module], Value] | None = None,
+    lr_schedule: Callable[[int], float] | None = None,
+    accuracy: str | Rule | None = "auto",
+    progress: bool = True,
+) -> History:
+    """Train ``model`` on examples ``xs`` with targets ``ys``; return the ``History``.
+
+    Each step averages the per-example losses ``loss(model(x), y)`` over a batch
+    (``batch_size=None``: all examples), adds ``penalty(model)`` if given (e.g.
+    ``lambda m: nn.l2_penalty(m.parameters(), 1e-4)``), and takes one optimizer step.
+    The gradient of the batch mean is the mean of the per-example gradients (seed 003).
+    ``lr_schedule(step)`` sets the learning rate before each step (counted from 0).
+    Shuffling draws from ``seed`` (an int, a ``random.Random``, or ``None`` for the
+    ``random`` module). ``accuracy="auto"`` picks the rule of a classification loss.
+    The progress bar (``tqdm.auto``: the notebook widget in Jupyter) shows epoch, loss
+    and speed; ``progress=False`` silences it.
+    """
+    loss_fn = _loss(loss)
+    rule = _rule(accuracy, loss_fn)
+    count = _examples(xs, ys)
+    epochs = _positive(epochs, "epochs")
+    size = count if batch_size is None else min(_positive(batch_size, "batch_size"), count)
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"fit: optimizer must have a step() method, got {type(optimizer).__name__}")
+    rng = random_source(seed)
+    history = History(accuracy=[] if rule else None)
+    order = list(range(count))
+    step = 0
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
+    for _ in bar:
+        if shuffle:
+            rng.shuffle(order)
+        total, correct = 0.0, 0
+        for start in range(0, count, size):
+            batch = order[start : start + size]
+            predictions = [model(xs[i]) for i in batch]
+            per_example = [loss_fn(p, ys[i]) for p, i in zip(predictions, batch)]
+            batch_loss = per_example[0] if len(batch) == 1 else vsum(per_example) / len(batch)
+            if penalty is not None:
+                batch_loss = batch_loss + penalty(model)
+            if lr_schedule is not None:
+                optimizer.lr = lr_schedule(step)
+            optimizer.zero_grad()
+            model.zero_grad()
+            batch_loss.backward()
+            optimizer.step()
+            step += 1
+            total += batch_loss.data * len(batch)
+            if rule:
+                correct += sum(rule(p, ys[i]) for p, i in zip(predictions, batch))
+        history.loss.append(total / count)
+        postfix = {"loss": f"{history.loss[-1]:.4g}"}
+        if rule:
+            history.accuracy.append(correct / count)
+            postfix["acc"] = f"{history.accuracy[-1]:.1%}"
+        bar.set_postfix(postfix, refresh=False)
+    bar.close()
+    return history
+
+
+def evaluate(
+    model: Module,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence,
+    *,
+    loss: str | Callable[..., Value] | None = None,
+    accuracy: str | Rule | None = "auto",
+) -> Evaluation:
+    """Mean loss (if ``loss`` is given) and accuracy of ``model`` on examples, recording no graph."""
+    loss_fn = None if loss is None else _loss(loss)
+    rule = _rule(accuracy, loss_fn)
+    count = _examples(xs, ys)
+    total, correct = 0.0, 0
+    with no_grad():
+        for x, y in zip(xs, ys):
+            prediction = model(x)
+            if loss_fn is not None:
+                total += loss_fn(prediction, y).data
+            if rule:
+                correct += rule(prediction, y)
+    return Evaluation(
+        loss=None if loss_fn is None else total / count,
+        accuracy=correct / count if rule else None,
+    )
+
+
+def _loss(loss: object) -> Callable[..., Value]:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(
+                f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a function"
+            )
+        return LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"loss must be a loss name or a function, got {type(loss).__name__}")
+    return loss
+
+
+def _rule(accuracy: object, loss_fn: Callable | None) -> Rule | None:
+    if accuracy == "auto":
+        return RULES.get(loss_fn)
+    if accuracy is None or callable(accuracy):
+        return accuracy
+    raise TypeError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
+
+
+def _examples(xs: Sequence, ys: Sequence) -> int:
+    if len(xs) != len(ys):
+        raise ValueError(f"got {len(xs)} examples but {len(ys)} targets")
+    if not xs:
+        raise ValueError("no examples to train on (xs is empty)")
+    return len(xs)
+
+
+def _positive(n: object, name: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
+    return n
