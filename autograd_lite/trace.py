@@ -85,7 +85,7 @@ def node_names(nodes: Iterable[Value]) -> dict[Value, NodeName]:
             continue
         if node.label:
             name = _unique(node.label, taken_names)
-            node_id = _unique(_UNSAFE_IN_ID.sub("_", name.split("#")[0]), taken_ids)
+            node_id = _unique(_UNSAFE_IN_ID.sub("_", node.label), taken_ids)
         elif node.parents:
             name = node_id = generated("v")
         else:
