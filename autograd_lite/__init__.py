@@ -4,7 +4,7 @@ Build expressions out of ``Value``s, call ``backward()``, read every ``.grad``.
 Every operation is one row of ``OPS`` (forward and local derivatives side by side).
 """
 
-from .draw import DotNotFoundError, GraphTooLargeError, draw, save_svg
+from .render import DotNotFoundError, GraphTooLargeError, draw, save_svg
 from .engine import Value, allow_nonfinite, grad, local_grads, no_grad, topological_order
 from .errors import (
     AutogradError,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from .draw import DotNotFoundError, save_svg
+from .render import DotNotFoundError, save_svg
 from .engine import Value
 from .functional import dot
 from .trace import chain, explain, format_number

@@ -23,7 +23,7 @@ from autograd_lite import (
     topological_order,
     vsum,
 )
-from autograd_lite.draw import HIGHLIGHT_FILL, HIGHLIGHT_LINE
+from autograd_lite.render import HIGHLIGHT_FILL, HIGHLIGHT_LINE
 
 SVG = "{http://www.w3.org/2000/svg}"
 
