@@ -14,7 +14,8 @@ import mpmath
 import pytest
 
 from autograd_lite import chain
-from autograd_lite.cli import demo_report, gad_neuron, main
+from autograd_lite.cli import main
+from autograd_lite.demo import demo_report, gad_neuron
 
 REPO = Path(__file__).resolve().parents[1]
 
