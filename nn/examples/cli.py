@@ -1,0 +1,62 @@
+"""``autograd-lite examples`` and ``autograd-lite example NAME``, added to the engine's CLI.
+
+Registered through the ``autograd_lite.commands`` entry point, so ``autograd_lite``
+never imports ``nn``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograd_lite import DotNotFoundError, GraphTooLargeError, save_svg
+
+from . import CATALOGUE, module, run
+
+
+def list_examples(args: argparse.Namespace) -> int:
+    width = max(map(len, CATALOGUE))
+    for name in CATALOGUE:
+        print(f"{name:<{width}}  {module(name).TITLE}")
+    return 0
+
+
+def show_example(args: argparse.Namespace) -> int:
+    result = run(args.name)
+    print(result.table(args.digits))
+    if result.trace is not None and not args.table_only:
+        print()
+        print(result.trace.to_text(min(args.digits, 17)))
+    if args.svg is not None:
+        if result.root is None:
+            print(f"autograd-lite: {args.name} has no graph to draw", file=sys.stderr)
+            return 1
+        try:
+            path = save_svg(result.root, args.svg)
+        except (DotNotFoundError, GraphTooLargeError, OSError) as exc:
+            print(f"autograd-lite: cannot write {args.svg}: {exc}", file=sys.stderr)
+            return 1
+        print(f"\nGraph written to {path.resolve()}")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``examples`` and ``example`` to the ``autograd-lite`` parser."""
+    listing = commands.add_parser("examples", help="list the seed articles' worked examples")
+    listing.set_defaults(run=list_examples)
+
+    one = commands.add_parser(
+        "example",
+        help="reproduce one worked example, the article's numbers beside the engine's",
+        description="Print the printed-versus-computed table, then the forward and backward steps.",
+    )
+    one.add_argument("name", choices=list(CATALOGUE), metavar="NAME", help="an example's name")
+    one.add_argument("--svg", metavar="FILE", type=Path, help="also write the graph as SVG")
+    one.add_argument(
+        "--digits", type=int, default=12, help="significant digits of the engine's values"
+    )
+    one.add_argument(
+        "--table-only", action="store_true", help="print the table without the step-through"
+    )
+    one.set_defaults(run=show_example)
