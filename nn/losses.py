@@ -1,8 +1,9 @@
 """Loss functions, composed from ``autograd_lite`` operations only (no derivative is written here).
 
 Each takes one example's prediction(s) and target(s); a single Value or number
-counts as a list of one. Where a loss has several terms it is their mean (``sse_half``:
-half their sum). ``nn.fit`` averages these per-example losses over a batch.
+counts as a list of one. Where a loss has several terms it is their mean, or their
+sum with ``reduction="sum"`` (``sse_half`` is always half their sum). ``nn.fit``
+averages these per-example losses over a batch.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from autograd_lite import DomainError, Value, dot, log_softmax, logsumexp, vsum
 Scalars = Value | float | Sequence[Value | float]
 
 
-def mse(predictions: Scalars, targets: Scalars) -> Value:
+def mse(predictions: Scalars, targets: Scalars, reduction: str = "mean") -> Value:
     """Mean squared error: mean of ``(target - prediction)**2``."""
     ps, ts = _paired(predictions, targets, "mse")
-    return _mean([(t - p) ** 2 for p, t in zip(ps, ts)])
+    return _reduce([(t - p) ** 2 for p, t in zip(ps, ts)], reduction, "mse")
 
 
 def sse_half(predictions: Scalars, targets: Scalars) -> Value:
@@ -30,7 +31,9 @@ def sse_half(predictions: Scalars, targets: Scalars) -> Value:
     return 0.5 * _sum([(t - p) ** 2 for p, t in zip(ps, ts)])
 
 
-def binary_cross_entropy(probabilities: Scalars, targets: Scalars) -> Value:
+def binary_cross_entropy(
+    probabilities: Scalars, targets: Scalars, reduction: str = "mean"
+) -> Value:
     """Mean of ``-(y*log(p) + (1-y)*log(1-p))`` for probabilities ``p`` in [0, 1].
 
     A term whose weight ``y`` or ``1-y`` is zero is left out, so ``p`` of exactly 0
@@ -60,10 +63,12 @@ def binary_cross_entropy(probabilities: Scalars, targets: Scalars) -> Value:
             terms.append(-(1.0 - p).log())
         else:
             terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
-    return _mean(terms)
+    return _reduce(terms, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value:
+def binary_cross_entropy_with_logits(
+    logits: Scalars, targets: Scalars, reduction: str = "mean"
+) -> Value:
     """``binary_cross_entropy(sigmoid(z), y)`` computed from the logit ``z``, finite for any ``z``.
 
     Written as ``relu(z) - y*z + log(1 + exp(-|z|))``: ``exp`` only ever sees a
@@ -78,7 +83,7 @@ def binary_cross_entropy_with_logits(logits: Scalars, targets: Scalars) -> Value
         softplus_rest = (1.0 + minus_abs.exp()).log()
         linear = z.relu() if y == 0.0 else z.relu() - (z if y == 1.0 else y * z)
         terms.append(linear + softplus_rest)
-    return _mean(terms)
+    return _reduce(terms, reduction, "binary_cross_entropy_with_logits")
 
 
 def cross_entropy(logits: Sequence[Value | float], target: int | Sequence[float]) -> Value:
@@ -115,7 +120,7 @@ def cross_entropy(logits: Sequence[Value | float], target: int | Sequence[float]
     return -_sum(terms)
 
 
-def max_margin(scores: Scalars, targets: Scalars) -> Value:
+def max_margin(scores: Scalars, targets: Scalars, reduction: str = "mean") -> Value:
     """Mean hinge loss ``relu(1 - y*score)`` for labels ``y`` of -1 or +1 (micrograd's demo)."""
     ss, ts = _paired(scores, targets, "max_margin")
     terms = []
@@ -124,7 +129,7 @@ def max_margin(scores: Scalars, targets: Scalars) -> Value:
         if y not in (-1.0, 1.0):
             raise ValueError(f"max_margin: target {i} is {y!r}; labels must be -1 or +1")
         terms.append((1.0 - s if y == 1.0 else 1.0 + s).relu())
-    return _mean(terms)
+    return _reduce(terms, reduction, "max_margin")
 
 
 def l2_penalty(parameters: Sequence[Value], alpha: float = 1.0) -> Value:
@@ -184,5 +189,9 @@ def _sum(terms: list[Value]) -> Value:
     return terms[0] if len(terms) == 1 else vsum(terms)
 
 
-def _mean(terms: list[Value]) -> Value:
-    return terms[0] if len(terms) == 1 else vsum(terms) / len(terms)
+def _reduce(terms: list[Value], reduction: str, name: str) -> Value:
+    if reduction == "mean":
+        return terms[0] if len(terms) == 1 else vsum(terms) / len(terms)
+    if reduction == "sum":
+        return _sum(terms)
+    raise ValueError(f"{name}: reduction must be 'mean' or 'sum', got {reduction!r}")

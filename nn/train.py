@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -54,7 +55,7 @@ def fit(
     epochs: int = 1,
     batch_size: int | None = None,
     shuffle: bool = True,
-    seed: int | object | None = None,
+    seed: int | random.Random | None = None,
     penalty: Callable[[Module], Value] | None = None,
     lr_schedule: Callable[[int], float] | None = None,
     accuracy: str | Rule | None = "auto",

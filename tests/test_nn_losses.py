@@ -281,3 +281,26 @@ def test_l2_penalty_is_one_node_with_gradient_2_alpha_p():
     assert penalty.data == pytest.approx(1e-4 * (0.25 + 4.0 + 9.0), rel=1e-15)
     assert [p.grad for p in params] == pytest.approx([2e-4 * p.data for p in params], rel=1e-15)
     assert penalty.parents[1].op.name == "dot"
+
+
+@pytest.mark.parametrize(
+    "loss, predictions, targets",
+    [
+        (nn.mse, [0.2, 0.9, -1.0], [0.0, 1.0, 1.0]),
+        (nn.binary_cross_entropy, [0.2, 0.9, 0.5], [0, 1, 0.5]),
+        (nn.binary_cross_entropy_with_logits, [0.2, 9.0, -3.0], [0, 1, 0.5]),
+        (nn.max_margin, [0.2, 0.9, -3.0], [1, -1, 1]),
+    ],
+)
+def test_reduction_sum_is_n_times_the_mean(loss, predictions, targets):
+    """Seed 001 writes its loss as a sum of per-class binary cross-entropies: reduction='sum'."""
+    values = [Value(p) for p in predictions]
+    total = loss(values, targets, reduction="sum")
+    total.backward()
+    mean = loss([Value(p) for p in predictions], targets)
+    assert total.data == pytest.approx(3 * mean.data, rel=1e-15)
+    fresh = [Value(p) for p in predictions]
+    loss(fresh, targets).backward()
+    assert [v.grad for v in values] == pytest.approx([3 * v.grad for v in fresh], rel=1e-15)
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum', got 'none'"):
+        loss(values, targets, reduction="none")
