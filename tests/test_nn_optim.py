@@ -232,9 +232,12 @@ def test_a_models_parameters_can_be_optimized():
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_matches_torch_optim(case):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch = pytest.importorskip("torch")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns when numpy is absent
+            import torch
+    except ImportError:
+        pytest.skip("optional cross-check: PyTorch is not installed (pip install torch==2.13.0)")
     optimizer_class, _, options = case
     m = torch.tensor(M0, dtype=torch.float64, requires_grad=True)
     c = torch.tensor(C0, dtype=torch.float64, requires_grad=True)
