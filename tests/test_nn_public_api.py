@@ -22,9 +22,16 @@ def imports(package):
                     yield path, alias.name, []
 
 
+def library_imports():
+    """nn's library modules; the worked-example catalogue (nn/examples) is checked by its own tests."""
+    for path, module, names in imports("nn"):
+        if "examples" not in path.relative_to(ROOT).parts:
+            yield path, module, names
+
+
 def test_nn_uses_only_public_names_of_autograd_lite():
     used = set()
-    for path, module, names in imports("nn"):
+    for path, module, names in library_imports():
         if module.split(".")[0] != "autograd_lite":
             continue
         assert module == "autograd_lite", f"{path.name} imports the private module {module}"
@@ -44,11 +51,8 @@ def test_autograd_lite_never_imports_nn():
 
 
 def test_nn_needs_only_the_standard_library_and_tqdm():
-    """The library part of nn; the worked-example catalogue (nn/examples) has its own needs."""
     allowed = set(sys.stdlib_module_names) | {"autograd_lite", "tqdm", "nn"}
-    for path, module, _ in imports("nn"):
-        if "examples" in path.relative_to(ROOT).parts:
-            continue
+    for path, module, _ in library_imports():
         assert module.split(".")[0] in allowed, f"{path.name} imports {module}"
 
 
