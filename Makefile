@@ -28,6 +28,13 @@ demo: $(VENV)/.installed dot
 test: $(VENV)/.installed-dev dot
 	$(BIN)/python -m pytest
 
+$(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $@ $(VENV)/.installed
+
+notebooks: $(VENV)/.installed-notebooks dot
+	$(BIN)/jupyter lab notebooks/
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -327,6 +327,13 @@ class Trace:
     def __str__(self) -> str:
         return self.to_text()
 
+    def __repr__(self) -> str:
+        products = sum(len(b.contributions) for b in self.backward)
+        return (
+            f"<Trace of {self.root_name}: {len(self.forward)} forward steps, "
+            f"{products} chain-rule products; print() it for every step>"
+        )
+
     def to_markdown(self, digits: int | None = None) -> str:
         digits = _check_digits(self.digits if digits is None else digits)
         fmt = format_number

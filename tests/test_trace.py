@@ -368,3 +368,11 @@ def test_steps_are_plain_frozen_records():
     assert isinstance(step, ForwardStep)
     with pytest.raises(AttributeError):
         step.result = 0.0  # type: ignore[misc]
+
+
+def test_a_traces_repr_is_one_line():
+    x = Value(2.0, "x")
+    y = (x * x).named("y")
+    assert repr(explain(y)) == (
+        "<Trace of y: 1 forward steps, 2 chain-rule products; print() it for every step>"
+    )
