@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench notebooks dot clean
+.PHONY: demo test lint format bench notebooks dot browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 dot:
 	@.ci/require dot graphviz "brew install graphviz    # macOS;  conda install -c conda-forge graphviz    # conda"
 
-demo: $(VENV)/.installed dot
-	$(BIN)/autograd-lite demo
+# Debian's Chromium and its driver, for the step-through page's browser tests
+browser:
+	@.ci/require chromium "chromium chromium-driver" "install Chromium, e.g.  brew install --cask chromium    # macOS"
+	@.ci/require chromedriver chromium-driver "install ChromeDriver, e.g.  brew install --cask chromedriver    # macOS"
 
-test: $(VENV)/.installed-dev dot
+demo: $(VENV)/.installed dot
+	$(BIN)/autograd-lite demo --html gad_neuron.html
+	@echo "Step through it in a browser: open gad_neuron.html (xdg-open gad_neuron.html; macOS: open gad_neuron.html)"
+
+test: $(VENV)/.installed-dev dot browser
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python

@@ -4,7 +4,6 @@ Build expressions out of ``Value``s, call ``backward()``, read every ``.grad``.
 Every operation is one row of ``OPS`` (forward and local derivatives side by side).
 """
 
-from .render import DotNotFoundError, GraphTooLargeError, draw, save_svg
 from .engine import Value, allow_nonfinite, grad, local_grads, no_grad, topological_order
 from .errors import (
     AutogradError,
@@ -17,6 +16,8 @@ from .errors import (
 from .functional import dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
 from .ops import OPS, Op
+from .render import DotNotFoundError, GraphTooLargeError, draw, save_svg
+from .stepper import StepperPage, save_html, stepper_page
 from .trace import (
     BackwardStep,
     ChainDerivation,
@@ -51,6 +52,7 @@ __all__ = [
     "NonFiniteError",
     "Op",
     "OperandTypeError",
+    "StepperPage",
     "Trace",
     "TracedNode",
     "Value",
@@ -68,8 +70,10 @@ __all__ = [
     "logsumexp",
     "no_grad",
     "node_names",
+    "save_html",
     "save_svg",
     "softmax",
+    "stepper_page",
     "topological_order",
     "vsum",
 ]

@@ -13,24 +13,46 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from .demo import demo_report, gad_neuron
-from .render import DotNotFoundError, save_svg
+from .engine import Value
+from .render import DotNotFoundError, GraphTooLargeError, save_svg
+from .stepper import save_html
 
 
 def run_demo(args: argparse.Namespace) -> int:
     n = gad_neuron()
     n.E.backward()
     print(demo_report(n, args.digits))
-    if args.no_svg:
-        return 0
+    if not args.no_svg:
+        try:
+            path = save_svg(n.E, args.svg)
+        except DotNotFoundError as exc:
+            print(f"\nautograd-lite: cannot write {args.svg}: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"\nautograd-lite: cannot write {args.svg}: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"\nGraph written to {path.resolve()}")
+    if args.html is not None:
+        title = "Seed 002 (Ahmed Gad): one sigmoid neuron, step by step"
+        return write_stepper_page(n.E, args.html, digits=args.digits, title=title)
+    return 0
+
+
+def write_stepper_page(
+    root: Value, path: Path, *, digits: int = 9, title: str | None = None
+) -> int:
+    """Write the step-through page for the CLI; prints where it is and how to open it."""
     try:
-        path = save_svg(n.E, args.svg)
-    except DotNotFoundError as exc:
-        print(f"\nautograd-lite: cannot write {args.svg}: {exc}", file=sys.stderr)
+        written = save_html(root, path, digits=digits, title=title)
+    except (DotNotFoundError, GraphTooLargeError) as exc:
+        print(f"\nautograd-lite: cannot write {path}: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"\nautograd-lite: cannot write {args.svg}: {exc.strerror}", file=sys.stderr)
+        print(f"\nautograd-lite: cannot write {path}: {exc.strerror}", file=sys.stderr)
         return 1
-    print(f"\nGraph written to {path.resolve()}")
+    written = written.resolve()
+    print(f"\nStep-through page written to {written}")
+    print(f"Open it in a browser: {written.as_uri()}")
     return 0
 
 
@@ -57,7 +79,13 @@ def add_demo(commands: argparse._SubParsersAction) -> None:
         default=Path("gad_neuron.svg"),
         help="where to write the graph (default: gad_neuron.svg)",
     )
-    parser.add_argument("--no-svg", action="store_true", help="print the steps only")
+    parser.add_argument("--no-svg", action="store_true", help="do not write the SVG graph")
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        type=Path,
+        help="also write a page that steps through the graph in a browser, one step per click",
+    )
     parser.add_argument(
         "--digits", type=_digits, default=9, help="significant digits printed (default: 9)"
     )

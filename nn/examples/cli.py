@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograd_lite import DotNotFoundError, GraphTooLargeError, save_svg
+from autograd_lite import DotNotFoundError, GraphTooLargeError, save_html, save_svg
 
-from . import CATALOGUE, module, run
+from . import CATALOGUE, ExampleResult, module, run
 
 
 def list_examples(args: argparse.Namespace) -> int:
@@ -38,6 +38,22 @@ def show_example(args: argparse.Namespace) -> int:
             print(f"autograd-lite: cannot write {args.svg}: {exc}", file=sys.stderr)
             return 1
         print(f"\nGraph written to {path.resolve()}")
+    if args.html is not None:
+        return write_page(result, args.html)
+    return 0
+
+
+def write_page(result: ExampleResult, path: Path) -> int:
+    """The example's step-through page, and how to open it."""
+    if result.root is None:
+        print(f"autograd-lite: {result.name} has no graph to step through", file=sys.stderr)
+        return 1
+    try:
+        written = save_html(result.root, path, title=result.title).resolve()
+    except (DotNotFoundError, GraphTooLargeError, OSError) as exc:
+        print(f"autograd-lite: cannot write {path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"\nStep-through page written to {written}\nOpen it in a browser: {written.as_uri()}")
     return 0
 
 
@@ -53,6 +69,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     one.add_argument("name", choices=list(CATALOGUE), metavar="NAME", help="an example's name")
     one.add_argument("--svg", metavar="FILE", type=Path, help="also write the graph as SVG")
+    one.add_argument(
+        "--html", metavar="FILE", type=Path, help="also write a page that steps through the graph"
+    )
     one.add_argument(
         "--digits", type=int, default=12, help="significant digits of the engine's values"
     )
