@@ -21,8 +21,9 @@ The article's numbers are therefore reproducible from s0 alone. s0 = 0.275498457
 in exact arithmetic, a last prediction 0.69999943866643758..., which rounds to the
 printed double; the printed error is that double's ``(p - 0.7)^2`` to all 16 digits. In
 floating point the last bit depends on how s0 is split between w1 and w2, because the
-rounding along 80,000 steps differs: w1 = 0.05, w2 = 0.6762461440925 lands on both
-printed numbers bit for bit; w1 = w2 = s0 / 0.5 lands one unit in the last place above,
+rounding along 80,000 steps differs. Trying w1 = 0, 0.025, 0.05, ..., 1, about one split
+in four lands on both printed numbers bit for bit, the first being w1 = 0.05,
+w2 = 0.6762461440925, used here; w1 = w2 = s0 / 0.5 lands one unit in the last place above,
 which the squared difference ``(p - 0.7)^2`` (p - 0.7 is -5.6e-7) turns into a change in
 the 10th digit of the error.
 
