@@ -214,3 +214,29 @@ def test_which_class_maps_reproduce_the_publication():
     assert reproducing == {(1, 0, 2), (1, 2, 0)}
     means = sorted(f"{sum(s) / 5:.3f}" for s in outcomes.values())
     assert means == ["93.333"] * 4 + ["93.810"] * 2
+
+
+def test_the_command_line_takes_the_number_of_epochs():
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograd_lite",
+            "example",
+            "brownlee-seeds",
+            "--epochs",
+            "1",
+            "--table-only",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "seeds.quick_1_epoch.scores" in out and "--epochs 500" in out
+    refused = subprocess.run(
+        [sys.executable, "-m", "autograd_lite", "example", "gad-neuron", "--epochs", "3"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "no --epochs option" in refused.stderr

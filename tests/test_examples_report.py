@@ -25,6 +25,11 @@ from nn.examples.report import ExampleResult, Quantity, agreement
         ("-0.0771723774", -0.07717237743463270, "rounded"),
         ("0.000005", 0.0000054, "rounded"),
         ("0.000005", 0.0000059, "truncated"),
+        # exactness is relative: a tiny number that differs in its 10th digit is not exact
+        ("3.150953682878443e-13", 3.150953681632032e-13, "MISMATCH"),
+        ("0", 1e-13, "MISMATCH"),
+        ("0.0", 1e-13, "rounded"),
+        ("0.0", 0.0, "exact"),
     ],
 )
 def test_agreement_words(printed, computed, word):

@@ -220,7 +220,8 @@ def run(epochs: int = QUICK_EPOCHS) -> ExampleResult:
             f"Quick variant: {epochs} epochs instead of the tutorial's 500, so its printed "
             f"scores [{', '.join(PRINTED_SCORES)}] (mean {PRINTED_MEAN}%) are not compared "
             "here; run(epochs=500) reproduces them exactly in about a minute "
-            "(python benchmarks/brownlee_seeds.py)."
+            "(autograd-lite example brownlee-seeds --epochs 500, or "
+            "python benchmarks/brownlee_seeds.py)."
         )
     return ExampleResult(
         name="brownlee-seeds",

@@ -7,6 +7,7 @@ never imports ``nn``.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 
@@ -23,7 +24,13 @@ def list_examples(args: argparse.Namespace) -> int:
 
 
 def show_example(args: argparse.Namespace) -> int:
-    result = run(args.name)
+    options = {}
+    if args.epochs is not None:
+        if "epochs" not in inspect.signature(module(args.name).run).parameters:
+            print(f"autograd-lite: {args.name} has no --epochs option", file=sys.stderr)
+            return 2
+        options["epochs"] = args.epochs
+    result = run(args.name, **options)
     print(result.table(args.digits))
     if result.trace is not None and not args.table_only:
         print()
@@ -77,5 +84,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     one.add_argument(
         "--table-only", action="store_true", help="print the table without the step-through"
+    )
+    one.add_argument(
+        "--epochs",
+        type=int,
+        metavar="N",
+        help="for examples that train (brownlee-seeds): epochs to run instead of the quick default",
     )
     one.set_defaults(run=show_example)

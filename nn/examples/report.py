@@ -3,7 +3,8 @@
 The word is worked out, not declared: ``agreement(printed, computed)`` compares the
 printed digits with the engine's value.
 
-- ``exact``: the printed number is the whole value (they agree to 12 significant digits);
+- ``exact``: the printed number is the whole value (they agree to 12 significant digits,
+  relative to the printed value; a printed 0 is exact only for 0);
 - ``rounded``: the printed digits are the value rounded to the printed places;
 - ``truncated``: the printed digits are the value cut off at the printed places;
 - ``MISMATCH``: none of these; the quantity must then say why, in one line;
@@ -39,7 +40,7 @@ def agreement(printed: str, computed: float) -> str:
             f"printed numbers are given as the article's digits, got {printed!r}"
         ) from None
     c = Decimal(repr(float(computed)))
-    if abs(c - p) <= Decimal("1e-12") * max(Decimal(1), abs(p)):
+    if c == p or abs(c - p) <= Decimal("1e-12") * abs(p):  # 12 significant digits agree
         return "exact"
     exponent = p.as_tuple().exponent
     if not isinstance(exponent, int) or ("." not in printed and "e" not in printed.lower()):
