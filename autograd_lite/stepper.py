@@ -95,7 +95,7 @@ def stepper_page(
 
 
 def save_html(root: Value, path: str | Path, **options: Any) -> Path:
-    """Write ``root``'s stepper page (``options`` as for ``stepper``) to ``path``."""
+    """Write ``root``'s stepper page (``options`` as for ``stepper_page``) to ``path``."""
     return stepper_page(root, **options).save(path)
 
 
@@ -131,11 +131,9 @@ def page_data(trace: Trace, title: str) -> dict[str, Any]:
             steps.append(_forward(step, digits))
         else:
             steps.append(_backward(step, digits))
-    first_backward = len(trace.forward) + 1
-    if first_backward < len(steps):  # the backward pass starts from d root / d root = seed
-        steps[first_backward]["grad"] = {trace.root_id: fmt(trace.seed, digits)} | steps[
-            first_backward
-        ]["grad"]
+    if len(trace.steps) > len(trace.forward):  # the backward pass starts from d root/d root
+        first = steps[len(trace.forward) + 1]
+        first["grad"] = {trace.root_id: fmt(trace.seed, digits), **first["grad"]}
     return {
         "title": title,
         "root": trace.root_id,

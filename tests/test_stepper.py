@@ -188,6 +188,11 @@ def test_a_graph_over_the_drawing_limit_is_refused_with_the_renderers_message():
     assert stepper_page(root, max_nodes=31).steps == 1 + 30
 
 
+def test_a_graph_of_one_leaf_has_no_step():
+    data = embedded(stepper_page(Value(3.0, "x")).html)
+    assert data["total"] == 0 and data["steps"][0]["text"] == "Inputs: x = 3"
+
+
 def test_a_label_cannot_break_out_of_the_page():
     x = Value(2.0, "</script><b>x")
     y = (x * x).named("y & <z>")
