@@ -81,15 +81,16 @@ class Value:
     __slots__ = ("constant", "data", "grad", "label", "op", "parents")
 
     def __init__(self, data: float, label: str = "") -> None:
-        if isinstance(data, Value):
-            raise OperandTypeError(
-                "Value() takes a number, got a Value; use that Value itself, or its .data"
-            )
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise OperandTypeError(
-                f"Value() takes an int or a float, got {type(data).__name__} ({data!r})"
-            )
-        data = float(data)
+        if type(data) is not float:  # floats, the common case, skip the slow ABC check
+            if isinstance(data, Value):
+                raise OperandTypeError(
+                    "Value() takes a number, got a Value; use that Value itself, or its .data"
+                )
+            if isinstance(data, bool) or not isinstance(data, numbers.Real):
+                raise OperandTypeError(
+                    f"Value() takes an int or a float, got {type(data).__name__} ({data!r})"
+                )
+            data = float(data)
         if data - data != 0.0 and not _nonfinite_allowed:
             raise NonFiniteError(
                 f"Value({data}){_labelled(label)}: NaN and infinity are refused so that none "
@@ -190,7 +191,7 @@ class Value:
         set the leaves' ``.grad`` to 0.0 when done, or use ``grad()``, which
         leaves them untouched.
         """
-        _propagate(topological_order(self), grad, create_graph)
+        _propagate(topological_order(self, leaves=False), grad, create_graph)
 
 
 def _labelled(label: str) -> str:
@@ -200,7 +201,7 @@ def _labelled(label: str) -> str:
 def _operand(x: object, symbol: str) -> Value:
     if isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+    if type(x) is float or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
         return Value(x)
     raise OperandTypeError(
         f"unsupported operand for {symbol}: {type(x).__name__} ({x!r}) with a Value; "
@@ -210,11 +211,15 @@ def _operand(x: object, symbol: str) -> Value:
 
 def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -> Value:
     """Compute one row's forward on the parents' data and, unless in no_grad, link the node."""
-    operands = [p.data for p in parents]
-    if op.has_constant:
-        operands.append(constant)
     try:
-        data = op.forward(*operands)
+        if op.has_constant:
+            data = op.forward(*[p.data for p in parents], constant)
+        elif len(parents) == 1:  # one or two operands passed by hand: a list costs more
+            data = op.forward(parents[0].data)
+        elif len(parents) == 2:
+            data = op.forward(parents[0].data, parents[1].data)
+        else:
+            data = op.forward(*[p.data for p in parents])
     except (ArithmeticError, ValueError) as exc:
         raise _failure(op, parents, constant, exc) from None
     if data - data != 0.0 and not _nonfinite_allowed:  # inf or NaN
@@ -273,38 +278,48 @@ def local_grads(node: Value, *, as_values: bool = False) -> tuple:
     op = node.op
     if op is None:
         return ()
+    parents = node.parents
     if as_values:
-        operands = list(node.parents)
+        operands = list(parents)
         out = node
-    else:
-        operands = [p.data for p in node.parents]
+    elif op.has_constant or len(parents) > 2:
+        operands = [p.data for p in parents]
         out = node.data
+    elif len(parents) == 1:  # one or two operands passed by hand, as in _record
+        return op.local_grads(node.data, parents[0].data)
+    else:
+        return op.local_grads(node.data, parents[0].data, parents[1].data)
     if op.has_constant:
         operands.append(node.constant)
     return op.local_grads(out, *operands)
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     """Every node ``root`` depends on, each after its parents, ``root`` last.
 
     Iterative depth-first search: a chain of a million operations needs no
-    recursion. Parents are visited in order, so the order is stable.
+    recursion. Parents are visited in order, so the order is stable. With
+    ``leaves=False``, only ``root`` and the nodes operations made: the ones
+    ``backward()`` passes gradients on from. The stack holds only nodes and
+    markers, no per-node objects that would wake the garbage collector.
     """
     order: list[Value] = []
-    seen = {root}
-    stack = [(root, iter(root.parents))]
+    seen: set[Value] = set()
+    stack: list[Value | None] = [root]
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                if parent.parents:
-                    stack.append((parent, iter(parent.parents)))
-                    break
-                order.append(parent)
-        else:
-            stack.pop()
-            order.append(node)
+        node = stack.pop()
+        if node is None:  # a marker: the node below it has all its parents in order
+            order.append(stack.pop())
+        elif node not in seen:
+            seen.add(node)
+            if node.parents:
+                stack.append(node)
+                stack.append(None)
+                for parent in reversed(node.parents):  # the first parent on top, visited first
+                    if (leaves or parent.parents) and parent not in seen:
+                        stack.append(parent)
+            elif leaves or node is root:
+                order.append(node)
     return order
 
 
@@ -325,8 +340,9 @@ def _propagate(order: list[Value], seed: float | Value, create_graph: bool) -> N
             g = node.grad
             if g == 0.0 or not node.parents:
                 continue
-            for parent, local in zip(node.parents, local_grads(node)):
-                parent.grad += local * g
+            parents = node.parents
+            for i, local in enumerate(local_grads(node)):  # faster than zip() here
+                parents[i].grad += local * g
     except (ArithmeticError, ValueError) as exc:
         raise _failure(node.op, node.parents, node.constant, exc, in_backward=True) from None
 
