@@ -41,6 +41,20 @@ $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
 notebooks: $(VENV)/.installed-notebooks dot
 	$(BIN)/jupyter lab notebooks/
 
+# Benchmarks run in an environment of their own: this project plus the peers it is measured
+# against (benchmarks/requirements.txt). `make bench ARGS=--quick` for a fast sanity run.
+BENCH_VENV := benchmarks/.venv
+
+$(BENCH_VENV)/bin/python:
+	$(PYTHON) -m venv $(BENCH_VENV)
+
+$(BENCH_VENV)/.installed: pyproject.toml benchmarks/requirements.txt | $(BENCH_VENV)/bin/python
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . -r benchmarks/requirements.txt
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/run.py $(ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
