@@ -21,16 +21,23 @@ from .errors import (
 )
 from .ops import (
     ADD,
+    ADD_K,
     DIV,
+    DIV_K,
     EXP,
     LOG,
     MUL,
+    MUL_K,
     NEG,
     POW,
     POW_BY_VALUE,
+    RDIV_K,
     RELU,
+    RPOW_K,
+    RSUB_K,
     SIGMOID,
     SUB,
+    SUB_K,
     TANH,
     Op,
 )
@@ -75,7 +82,7 @@ class Value:
 
     ``op`` is the row of the operation table that made it (``None`` for a leaf),
     ``parents`` its operands in order (``x * x`` keeps both edges), ``constant``
-    the plain-number operand of ``x ** k``.
+    the plain-number operand of ``x ** k``, ``0.5 * x``, ``x + 1``: a constant, not a node.
     """
 
     __slots__ = ("constant", "data", "grad", "label", "op", "parents")
@@ -115,48 +122,39 @@ class Value:
         self.label = label
         return self
 
-    # Arithmetic: each operator is one row of the table.
+    # Arithmetic: each operator is one row of the table; a plain number is a constant operand.
     def __add__(self, other: Value | float) -> Value:
-        return _record(ADD, (self, _operand(other, "+")))
+        return _binary(ADD, ADD_K, self, other, "+")
 
     def __radd__(self, other: float) -> Value:
-        return _record(ADD, (_operand(other, "+"), self))
+        return _record(ADD_K, (self,), _constant(other, "+"))
 
     def __sub__(self, other: Value | float) -> Value:
-        return _record(SUB, (self, _operand(other, "-")))
+        return _binary(SUB, SUB_K, self, other, "-")
 
     def __rsub__(self, other: float) -> Value:
-        return _record(SUB, (_operand(other, "-"), self))
+        return _record(RSUB_K, (self,), _constant(other, "-"))
 
     def __mul__(self, other: Value | float) -> Value:
-        return _record(MUL, (self, _operand(other, "*")))
+        return _binary(MUL, MUL_K, self, other, "*")
 
     def __rmul__(self, other: float) -> Value:
-        return _record(MUL, (_operand(other, "*"), self))
+        return _record(MUL_K, (self,), _constant(other, "*"))
 
     def __truediv__(self, other: Value | float) -> Value:
-        return _record(DIV, (self, _operand(other, "/")))
+        return _binary(DIV, DIV_K, self, other, "/")
 
     def __rtruediv__(self, other: float) -> Value:
-        return _record(DIV, (_operand(other, "/"), self))
+        return _record(RDIV_K, (self,), _constant(other, "/"))
 
     def __neg__(self) -> Value:
         return _record(NEG, (self,))
 
     def __pow__(self, exponent: Value | float) -> Value:
-        if isinstance(exponent, Value):
-            return _record(POW_BY_VALUE, (self, exponent))
-        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
-            raise OperandTypeError(
-                f"unsupported operand for **: Value ** {type(exponent).__name__} "
-                f"({exponent!r}); the exponent must be an int, a float or a Value"
-            )
-        if not isinstance(exponent, (int, float)):
-            exponent = float(exponent)
-        return _record(POW, (self,), exponent)
+        return _binary(POW_BY_VALUE, POW, self, exponent, "**")
 
     def __rpow__(self, base: float) -> Value:
-        return _record(POW_BY_VALUE, (_operand(base, "**"), self))
+        return _record(RPOW_K, (self,), _constant(base, "**"))
 
     def exp(self) -> Value:
         return _record(EXP, (self,))
@@ -199,22 +197,42 @@ def _labelled(label: str) -> str:
 
 
 def _operand(x: object, symbol: str) -> Value:
+    """``x`` as a node: a Value itself, or a leaf made of a plain number."""
     if isinstance(x, Value):
         return x
-    if type(x) is float or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
-        return Value(x)
-    raise OperandTypeError(
-        f"unsupported operand for {symbol}: {type(x).__name__} ({x!r}) with a Value; "
-        "operands must be Values, ints or floats"
-    )
+    return Value(_constant(x, symbol))
+
+
+def _constant(k: object, symbol: str) -> float:
+    """A plain-number operand (ints stay ints, so ``x ** 2`` reads as written)."""
+    if type(k) is not float and type(k) is not int:
+        if isinstance(k, bool) or not isinstance(k, numbers.Real):
+            raise OperandTypeError(
+                f"unsupported operand for {symbol}: {type(k).__name__} ({k!r}) with a Value; "
+                "operands must be Values, ints or floats"
+            )
+        k = float(k)
+    if k - k != 0 and not _nonfinite_allowed:
+        raise NonFiniteError(
+            f"the constant {k} in {symbol}: NaN and infinity are refused so that none enters a "
+            "graph unnoticed; use it inside `with allow_nonfinite():` to accept it"
+        )
+    return k
+
+
+def _binary(op: Op, op_k: Op, a: Value, b: object, symbol: str) -> Value:
+    """``a (op) b``: a node with two parents, or with one and a constant if ``b`` is a number."""
+    if isinstance(b, Value):
+        return _record(op, (a, b))
+    return _record(op_k, (a,), _constant(b, symbol))
 
 
 def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -> Value:
     """Compute one row's forward on the parents' data and, unless in no_grad, link the node."""
     try:
-        if op.has_constant:
-            data = op.forward(*[p.data for p in parents], constant)
-        elif len(parents) == 1:  # one or two operands passed by hand: a list costs more
+        if op.has_constant:  # one parent and the constant, passed by hand: a list costs more
+            data = op.forward(parents[0].data, constant)
+        elif len(parents) == 1:
             data = op.forward(parents[0].data)
         elif len(parents) == 2:
             data = op.forward(parents[0].data, parents[1].data)
@@ -280,18 +298,16 @@ def local_grads(node: Value, *, as_values: bool = False) -> tuple:
         return ()
     parents = node.parents
     if as_values:
-        operands = list(parents)
-        out = node
-    elif op.has_constant or len(parents) > 2:
-        operands = [p.data for p in parents]
-        out = node.data
-    elif len(parents) == 1:  # one or two operands passed by hand, as in _record
+        if op.has_constant:
+            return op.local_grads(node, parents[0], node.constant)
+        return op.local_grads(node, *parents)
+    if op.has_constant:  # one or two operands passed by hand, as in _record
+        return op.local_grads(node.data, parents[0].data, node.constant)
+    if len(parents) == 1:
         return op.local_grads(node.data, parents[0].data)
-    else:
+    if len(parents) == 2:
         return op.local_grads(node.data, parents[0].data, parents[1].data)
-    if op.has_constant:
-        operands.append(node.constant)
-    return op.local_grads(out, *operands)
+    return op.local_grads(node.data, *[p.data for p in parents])
 
 
 def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:

@@ -34,7 +34,7 @@ class Op:
     domain: str = ""
     """What the forward needs of its operands, quoted when it fails."""
     has_constant: bool = False
-    """The last operand is a plain constant (an exponent), not a parent in the graph."""
+    """The last operand is a plain number ``k`` (``x + k``, ``x ** k``), not a parent in the graph."""
 
 
 def exp(x):
@@ -58,6 +58,10 @@ def _positive_power(a: float, b: float) -> float:
     if a <= 0:
         raise ValueError("non-positive base")
     return a**b
+
+
+def _constant_power(a: float, k: float) -> float:  # k ** a: the base is the constant
+    return _positive_power(k, a)
 
 
 def _sigmoid(a: float) -> float:
@@ -97,18 +101,32 @@ def _show_dot(*xs: str) -> str:
 
 
 # fmt: off
-#           name       written as                           forward           local derivatives d out / d operand
+# Operations on Values. ``_k`` rows (and ``pow``) take a plain number ``k`` as their last
+# operand: a constant, not a node, so ``0.5 * x`` adds one node to the graph, not two.
+#           name         written as                          forward           local derivatives d out / d operand
 ADD      = Op("add",     lambda a, b: f"{a} + {b}",           add,              lambda out, a, b: (1.0, 1.0))
 SUB      = Op("sub",     lambda a, b: f"{a} - {b}",           sub,              lambda out, a, b: (1.0, -1.0))
 MUL      = Op("mul",     lambda a, b: f"{a}*{b}",             mul,              lambda out, a, b: (b, a))
 DIV      = Op("div",     lambda a, b: f"{a} / {b}",           truediv,          lambda out, a, b: (1 / b, -out / b),
               domain="a non-zero divisor")
 NEG      = Op("neg",     lambda a: f"-{a}",                   neg,              lambda out, a: (-1.0,))
+POW_BY_VALUE = Op("powv", lambda a, b: f"{a}**{b}",           _positive_power,  lambda out, a, b: (b * a ** (b - 1), out * log(a)),
+              domain="a positive base when the exponent is a Value")
+ADD_K    = Op("add_k",   lambda a, k: f"{a} + {k}",           add,              lambda out, a, k: (1.0,), has_constant=True)
+SUB_K    = Op("sub_k",   lambda a, k: f"{a} - {k}",           sub,              lambda out, a, k: (1.0,), has_constant=True)
+RSUB_K   = Op("rsub_k",  lambda a, k: f"{k} - {a}",           lambda a, k: k - a,
+                                                                                lambda out, a, k: (-1.0,), has_constant=True)
+MUL_K    = Op("mul_k",   lambda a, k: f"{k}*{a}",             mul,              lambda out, a, k: (k,), has_constant=True)
+DIV_K    = Op("div_k",   lambda a, k: f"{a} / {k}",           truediv,          lambda out, a, k: (1 / k,),
+              domain="a non-zero divisor", has_constant=True)
+RDIV_K   = Op("rdiv_k",  lambda a, k: f"{k} / {a}",           lambda a, k: k / a,
+                                                                                lambda out, a, k: (-out / a,),
+              domain="a non-zero divisor", has_constant=True)
 POW      = Op("pow",     lambda a, k: f"{a}**{k}",            _power,           lambda out, a, k: (k * a ** (k - 1),),
               domain="a non-negative base unless the exponent is an integer, and a non-zero base for a "
                      "negative exponent", has_constant=True)
-POW_BY_VALUE = Op("powv", lambda a, b: f"{a}**{b}",           _positive_power,  lambda out, a, b: (b * a ** (b - 1), out * log(a)),
-              domain="a positive base when the exponent is a Value")
+RPOW_K   = Op("rpow_k",  lambda a, k: f"{k}**{a}",            _constant_power,  lambda out, a, k: (out * log(k),),
+              domain="a positive base", has_constant=True)
 EXP      = Op("exp",     lambda a: f"exp({a})",               math.exp,         lambda out, a: (out,),
               domain="an operand of at most 709.78 (beyond it exp overflows a float)")
 LOG      = Op("log",     lambda a: f"log({a})",               math.log,         lambda out, a: (1 / a,),
@@ -126,7 +144,8 @@ LOGSUMEXP = Op("logsumexp", lambda *xs: f"logsumexp({', '.join(xs)})", _logsumex
 
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_BY_VALUE, EXP, LOG, TANH, SIGMOID, RELU)
-    + (VSUM, DOT, LOGSUMEXP)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW_BY_VALUE)
+    + (ADD_K, SUB_K, RSUB_K, MUL_K, DIV_K, RDIV_K, POW, RPOW_K)
+    + (EXP, LOG, TANH, SIGMOID, RELU, VSUM, DOT, LOGSUMEXP)
 }
 """Every operation, by name: the table the whole package reads."""

@@ -183,8 +183,8 @@ def _record(node: Value, name: NodeName, show_grad: bool, digits: int, fill: str
 
 def _op_text(node: Value, digits: int) -> str:
     op = node.op
-    if op.has_constant:  # x ** k: the exponent is part of the operation, not a node
-        return f"**{format_number(node.constant, digits)}"
+    if op.has_constant:  # the constant is part of the operation, not a node: "0.5*·", "·**2"
+        return op.show("·", format_number(node.constant, digits))
     return _SYMBOLS.get(op.name, op.name)
 
 

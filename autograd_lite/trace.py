@@ -60,9 +60,10 @@ def node_names(nodes: Iterable[Value]) -> dict[Value, NodeName]:
     """Stable names for ``nodes`` (in topological order), shared by the tracer and the renderer.
 
     A labelled node is shown by its label (a repeated label gets ``#2``, ``#3``); an
-    unlabelled operation gets ``v1``, ``v2``, ... in order; an unlabelled leaf, a
-    constant such as the 0.5 in ``0.5*(d - p)**2``, is shown as its number and gets
-    the id ``c1``, ``c2``, .... Ids keep only letters, digits and ``_.-[]'`` of a
+    unlabelled operation gets ``v1``, ``v2``, ... in order; an unlabelled leaf (a
+    ``Value(0.3)`` nobody named) is shown as its number and gets the id ``c1``,
+    ``c2``, .... (A plain number in ``0.5*x`` is not a node at all: it is part of its
+    operation, written in its formula.) Ids keep only letters, digits and ``_.-[]'`` of a
     label, so ``#`` and ``~`` stay free for the renderer's own ids.
     """
     nodes = list(nodes)

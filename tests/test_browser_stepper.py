@@ -113,7 +113,7 @@ def agrees(shown: str, printed: str) -> bool:
 def test_the_page_opens_at_the_inputs_with_every_computed_number_hidden(page, neuron):
     trace = neuron[1]
     state = page.state()
-    assert state["counter"] == f"Step 0 of {len(trace.steps)}" == "Step 0 of 16"
+    assert state["counter"] == f"Step 0 of {len(trace.steps)}" == "Step 0 of 15"
     assert state["phase"] == "start"
     assert "X1 = 0.1" in state["text"] and "b = 1.83" in state["text"]
     assert state["slots"]["value:X1"] == "data 0.1"
@@ -130,7 +130,7 @@ def test_next_through_the_forward_phase_shows_each_value_in_order(page, neuron):
     for step in trace.forward:
         page.click("next")
         state = page.state()
-        assert state["counter"] == f"Step {step.index} of 16"
+        assert state["counter"] == f"Step {step.index} of 15"
         assert state["phase"] == "forward pass"
         assert state["text"] == step.text()
         for name in ARTICLE_FORWARD:
@@ -165,7 +165,7 @@ def test_next_through_the_backward_phase_shows_each_gradient_at_its_step(page, n
         # the local derivative is written on the edge the step uses
         edge = f"local:{step.node_id}~in{step.position}"
         assert before["slots"][edge] == "" and state["slots"][edge] != ""
-    assert shown_at["W1"] == 13 and shown_at["b"] == 16
+    assert shown_at["W1"] == 12 and shown_at["b"] == 15
     assert "dE/ds = dE/dpredicted * dpredicted/ds = 0.844352143 * 0.109860473 = 0.0927609256" in (
         texts
     )
@@ -178,10 +178,10 @@ def test_next_through_the_backward_phase_shows_each_gradient_at_its_step(page, n
 
 
 def test_a_gradient_is_not_shown_before_its_step(page):
-    page.click("next", 12)  # one step before dE/dW1
+    page.click("next", 11)  # one step before dE/dW1
     assert page.slot("grad", "W1") == "grad ?"
     assert page.slot("grad", "b") == "grad ?"
-    assert page.slot("grad", "s") == "grad 0.0927609256"  # s was reached at step 11
+    assert page.slot("grad", "s") == "grad 0.0927609256"  # s was reached at step 10
     page.click("next")
     assert page.slot("grad", "W1") == "grad 0.00927609256"
     assert page.slot("grad", "b") == "grad ?"
@@ -235,7 +235,7 @@ def test_the_slider_and_the_arrow_keys_land_on_the_same_steps(page, neuron):
         "const s = document.querySelector('[data-role=\"slider\"]');"
         "s.value = arguments[0]; s.dispatchEvent(new Event('input', {bubbles: true}));"
     )
-    for k in (0, 5, 16, 11, 1):
+    for k in (0, 5, 15, 11, 1):
         page.driver.execute_script(set_slider, k)
         assert page.state() == by_keys[k]
     page.keys("\ue012", "\ue012")  # ArrowLeft twice, from step 1: stops at 0

@@ -280,7 +280,7 @@ def test_l2_penalty_is_one_node_with_gradient_2_alpha_p():
     penalty.backward()
     assert penalty.data == pytest.approx(1e-4 * (0.25 + 4.0 + 9.0), rel=1e-15)
     assert [p.grad for p in params] == pytest.approx([2e-4 * p.data for p in params], rel=1e-15)
-    assert penalty.parents[1].op.name == "dot"
+    assert penalty.op.name == "mul_k" and penalty.parents[0].op.name == "dot"
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,13 @@ ROWS = {
     "mul": (lambda a, b: a * b, st.tuples(floats(-10, 10), floats(-10, 10))),
     "div": (lambda a, b: a / b, st.tuples(floats(-10, 10), away_from_zero(0.2, 10))),
     "neg": (lambda a: -a, st.tuples(floats(-10, 10))),
+    "add_k": (lambda a: a + 1.7, st.tuples(floats(-10, 10))),
+    "sub_k": (lambda a: a - 1.7, st.tuples(floats(-10, 10))),
+    "rsub_k": (lambda a: 1.7 - a, st.tuples(floats(-10, 10))),
+    "mul_k": (lambda a: -2.5 * a, st.tuples(floats(-10, 10))),
+    "div_k": (lambda a: a / -2.5, st.tuples(floats(-10, 10))),
+    "rdiv_k": (lambda a: 3 / a, st.tuples(away_from_zero(0.2, 10))),
+    "rpow_k": (lambda a: 2.5**a, st.tuples(floats(-3, 3))),
     "pow": (lambda a: a**2.5, st.tuples(floats(0.1, 4))),
     "powv": (lambda a, b: a**b, st.tuples(floats(0.1, 4), floats(-3, 3))),
     "exp": (lambda a: a.exp(), st.tuples(floats(-20, 20))),
@@ -87,7 +94,8 @@ def test_local_derivatives_match_finite_differences(name, data):
         assert leaf.grad == pytest.approx(numeric, rel=1e-5, abs=1e-6 * scale), (name, point, i)
 
 
-UNARY = ["neg", "pow", "exp", "log", "tanh", "sigmoid", "relu"]
+UNARY = ["neg", "add_k", "sub_k", "rsub_k", "mul_k", "div_k", "rdiv_k", "pow", "rpow_k"]
+UNARY += ["exp", "log", "tanh", "sigmoid", "relu"]
 
 
 @pytest.mark.parametrize("name", UNARY)

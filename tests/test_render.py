@@ -95,7 +95,7 @@ def test_one_operation_node_per_operation_and_ids_shared_with_the_trace():
 @needs_dot
 def test_edges_show_local_derivatives_from_the_table():
     error = neuron()
-    predicted = error.parents[1].parents[0].parents[1]
+    predicted = error.parents[0].parents[0].parents[1]  # E = 0.5*(desired - predicted)**2
     assert predicted.label == "predicted"
     groups = svg_groups(draw(error).pipe(format="svg"))
     (local,) = local_grads(predicted)
@@ -207,7 +207,7 @@ def test_import_needs_neither_dot_nor_graphviz(tmp_path):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "1. v1 = x*3 = 2*3 = 6 False"
+    assert done.stdout.strip() == "1. v1 = 3*x = 3*2 = 6 False"
 
 
 @needs_dot

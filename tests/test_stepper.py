@@ -99,8 +99,8 @@ def test_the_page_is_one_file_that_needs_no_network(neuron):
 def test_the_json_holds_each_step_record_as_the_text_trace_prints_it(neuron):
     _, page, trace = neuron
     data = embedded(page.html)
-    assert data["total"] == len(trace.steps) == page.steps == 16
-    assert [s["index"] for s in data["steps"]] == list(range(17))
+    assert data["total"] == len(trace.steps) == page.steps == 15
+    assert [s["index"] for s in data["steps"]] == list(range(16))
     for shown, step in zip(data["steps"][1:], trace.steps, strict=True):
         assert shown["text"] == step.text() and shown["node"] == step.node_id
         assert shown["phase"] == step.phase
@@ -112,7 +112,7 @@ def test_the_json_holds_each_step_record_as_the_text_trace_prints_it(neuron):
     w1 = next(s for s in data["steps"] if s.get("parent") == "W1")
     assert w1["grad"] == {"W1": "0.00927609256"}
     assert w1["local"] == {"s~in1": "0.1"}
-    assert data["steps"][6]["grad"] == {"E": "1", "c1": "0.712930542"}  # the seed, then c1
+    assert data["steps"][6]["grad"] == {"E": "1", "v2": "0.5"}  # the seed, then dE/dv2 = 0.5
     assert data["steps"][0]["value"]["X1"] == "0.1" and "s" not in data["steps"][0]["value"]
 
 
@@ -135,7 +135,8 @@ def test_the_drawing_has_slots_instead_of_numbers(neuron):
     texts = ET.fromstring(svg + "</svg>").iter(f"{SVG}text")
     shown = {t.text or "" for t in texts if t.get("data-slot") is None}
     names = {n.name for n in trace.nodes if n.kind != "constant"}
-    assert shown == names | {"dot", "σ", "-", "**2", "*"}  # names and operations, no number
+    # names and operations (a constant operand is part of its operation), no computed number
+    assert shown == names | {"dot", "σ", "-", "·**2", "0.5*·"}
     slots = re.findall(r'data-slot="(\w+)" data-for="([^"]+)" data-label="(\w*)"', svg)
     values = {target for kind, target, _ in slots if kind == "value"}
     assert (
@@ -239,7 +240,7 @@ def test_demo_html_writes_the_page_and_says_how_to_open_it(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"Step-through page written to {target}" in out
     assert f"Open it in a browser: {target.as_uri()}" in out
-    assert embedded(target.read_text(encoding="utf-8"))["total"] == 16
+    assert embedded(target.read_text(encoding="utf-8"))["total"] == 15
 
 
 def test_demo_html_reports_an_unwritable_path(tmp_path, capsys):

@@ -306,7 +306,7 @@ def test_markdown_html_and_dict_forms():
     trace = explain(neuron()["E"])
     md = trace.to_markdown()
     assert "| 1 | `s` | dot | `X1*W1 + X2*W2 + b` | `0.1*0.5 + 0.3*0.2 + 1.83` | 1.94 |" in md
-    assert "| 13 | `s` | 0.0927609256 | `W1` | 0.1 | 0.00927609256 | 0.00927609256 |" in md
+    assert "| 12 | `s` | 0.0927609256 | `W1` | 0.1 | 0.00927609256 | 0.00927609256 |" in md
 
     html = trace._repr_html_()
     root = ET.fromstring(html)  # well-formed
@@ -321,7 +321,7 @@ def test_markdown_html_and_dict_forms():
     assert data["forward"][0]["operand_ids"] == ["X1", "W1", "X2", "W2", "b"]
     assert "show" not in data["forward"][0]
     contributions = [c for b in data["backward"] for c in b["contributions"]]
-    assert [c["index"] for c in contributions] == list(range(6, 17))
+    assert [c["index"] for c in contributions] == list(range(6, 16))  # 5 forward steps, 10 products
     assert [s.index for s in trace.steps] == list(range(1, len(trace.steps) + 1))
     assert {n["node_id"] for n in data["nodes"]} >= {"X1", "W1", "s", "predicted", "E"}
 

@@ -23,17 +23,17 @@ def test_repr_is_short():
 @pytest.mark.parametrize(
     ("expression", "expected", "op"),
     [
-        (lambda x: x + 2, 5.0, "add"),
-        (lambda x: 2 + x, 5.0, "add"),
-        (lambda x: x - 2, 1.0, "sub"),
-        (lambda x: 2 - x, -1.0, "sub"),
-        (lambda x: x * 2, 6.0, "mul"),
-        (lambda x: 2 * x, 6.0, "mul"),
-        (lambda x: x / 2, 1.5, "div"),
-        (lambda x: 6 / x, 2.0, "div"),
+        (lambda x: x + 2, 5.0, "add_k"),
+        (lambda x: 2 + x, 5.0, "add_k"),
+        (lambda x: x - 2, 1.0, "sub_k"),
+        (lambda x: 2 - x, -1.0, "rsub_k"),
+        (lambda x: x * 2, 6.0, "mul_k"),
+        (lambda x: 2 * x, 6.0, "mul_k"),
+        (lambda x: x / 2, 1.5, "div_k"),
+        (lambda x: 6 / x, 2.0, "rdiv_k"),
         (lambda x: -x, -3.0, "neg"),
         (lambda x: x**2, 9.0, "pow"),
-        (lambda x: 2**x, 8.0, "powv"),
+        (lambda x: 2**x, 8.0, "rpow_k"),
         (lambda x: x ** Value(2.0), 9.0, "powv"),
         (lambda x: x + Value(1.5), 4.5, "add"),
     ],
@@ -59,10 +59,14 @@ def test_named_sets_the_label_and_returns_the_value():
     assert y.label == "y"
 
 
-def test_pow_keeps_its_constant_exponent_out_of_the_graph():
+def test_plain_numbers_are_constants_not_nodes():
     x = Value(3.0)
-    y = x**2
-    assert y.parents == (x,) and y.constant == 2
+    assert ((x**2).parents, (x**2).constant) == ((x,), 2)
+    assert ((0.5 * x).parents, (0.5 * x).constant) == ((x,), 0.5)
+    assert ((1 - x).parents, (1 - x).constant) == ((x,), 1)
+    y = 0.5 * (1 - x) ** 2 + x / 4
+    y.backward()
+    assert x.grad == -(1 - 3.0) + 0.25  # d/dx of 0.5 (1 - x)^2 + x/4
 
 
 def test_float_of_a_value_is_its_data():
