@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import pytest
 from autograd_lite import chain
 from autograd_lite.cli import main
 from autograd_lite.demo import demo_report, gad_neuron
+from tests.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,18 +40,7 @@ def agrees(value: float, printed: str) -> bool:
 
 
 def run(*args: str, cwd: Path, path: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if path is not None:
-        env["PATH"] = path
-    return subprocess.run(
-        [sys.executable, "-m", "autograd_lite", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, path=path)
 
 
 def computed():

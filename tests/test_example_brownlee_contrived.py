@@ -7,11 +7,8 @@ in plain floats (it reproduces his printed 16-17 digit weights bit for bit), and
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -21,6 +18,7 @@ import pytest
 import nn.examples
 from autograd_lite import explain, save_svg, topological_order
 from tests import brownlee_by_hand as by_hand
+from tests.cli import example_table
 from tests.reference import check_printed_numbers, reference
 
 mpmath.mp.dps = 40
@@ -262,16 +260,7 @@ def test_the_graph_renders(result, tmp_path):
 
 
 def test_cli_prints_the_table(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "brownlee-contrived", "--table-only"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("brownlee-contrived", cwd=tmp_path)
     out = done.stdout
     for text in (
         "train.epoch_sse",

@@ -10,10 +10,7 @@ published 500-epoch run is ``@pytest.mark.slow``.
 from __future__ import annotations
 
 import csv
-import os
 import random
-import subprocess
-import sys
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -24,6 +21,7 @@ import nn.examples
 from autograd_lite import topological_order
 from nn.examples import brownlee_seeds
 from tests import brownlee_by_hand as by_hand
+from tests.cli import example_table, run_cli
 from tests.reference import check_printed_numbers, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -157,16 +155,7 @@ def test_the_trace_is_fold_zeros_first_step(result):
 
 
 def test_cli_prints_the_quick_table(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "brownlee-seeds", "--table-only"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("brownlee-seeds", cwd=tmp_path)
     out = done.stdout
     for text in (
         "seeds.quick_20_epochs.scores",
@@ -217,26 +206,7 @@ def test_which_class_maps_reproduce_the_publication():
 
 
 def test_the_command_line_takes_the_number_of_epochs():
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograd_lite",
-            "example",
-            "brownlee-seeds",
-            "--epochs",
-            "1",
-            "--table-only",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = example_table("brownlee-seeds", "--epochs", "1").stdout
     assert "seeds.quick_1_epoch.scores" in out and "--epochs 500" in out
-    refused = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "gad-neuron", "--epochs", "3"],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    refused = run_cli("example", "gad-neuron", "--epochs", "3")
     assert refused.returncode == 2 and "no --epochs option" in refused.stderr

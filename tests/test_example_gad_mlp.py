@@ -7,10 +7,7 @@ differences of the forward pass in mpmath, and torch when it is installed.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import pytest
 import nn.examples
 from autograd_lite import draw, topological_order
 from nn.examples import gad_mlp as example
+from tests.cli import example_table
 from tests.reference import check_printed_numbers, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -249,16 +247,7 @@ def test_the_trace_and_graph_are_the_first_forward_pass(result):
 
 
 def test_the_command_line_prints_the_table():
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "gad-mlp", "--table-only"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("gad-mlp")
     lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
     assert "0.673572365705" in lines[STEP0 + "pred"]
     assert "116" in lines[GD + "first_iter_with_abs(y-p)<=1e-7"]

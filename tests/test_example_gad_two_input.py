@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import mpmath
@@ -18,6 +15,7 @@ import pytest
 
 import nn.examples
 from nn.examples import gad_two_input as example
+from tests.cli import example_table
 from tests.reference import check_printed_numbers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -215,16 +213,7 @@ def test_the_trace_and_graph_are_the_first_iteration(result):
 
 
 def test_the_command_line_prints_the_table():
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "gad-two-input", "--table-only"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("gad-two-input")
     lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
     assert "0.6999994386664375" in lines["final_prediction"]
     assert "exact" in lines["final_prediction"]

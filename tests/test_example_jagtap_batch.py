@@ -9,9 +9,6 @@ claims on random networks and batches.
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import mpmath
@@ -23,6 +20,7 @@ import nn
 import nn.examples
 from autograd_lite import Value, grad, no_grad
 from nn.examples import jagtap_batch as ex
+from tests.cli import example_table
 from tests.reference import check_printed_numbers, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -324,16 +322,7 @@ def test_property_softmax_cross_entropy_pushes_only_the_target_up(case):
 
 
 def test_command_line_prints_the_table():
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "jagtap-batch", "--table-only"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("jagtap-batch")
     out = done.stdout
     assert "Forward pass" not in out
     batch = f"[{', '.join(f'{float(g):.12g}' for g in MEAN_GRAD)}]"

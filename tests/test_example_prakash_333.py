@@ -8,9 +8,6 @@ printed digits, is confirmed with exact rationals (``fractions``).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +19,7 @@ import nn.examples
 from autograd_lite import topological_order
 from nn.examples import prakash_333
 from nn.examples import prakash_333_article as article
+from tests.cli import example_table
 from tests.reference import check_printed_numbers, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -565,16 +563,7 @@ def test_the_labelled_pass_is_the_models_own_forward_pass(result):
 
 
 def test_command_line_prints_the_table_with_its_mismatches():
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "prakash-333", "--table-only"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("prakash-333")
     lines = done.stdout.splitlines()
     assert lines[0] == prakash_333.TITLE
     rows = [line for line in lines if "MISMATCH" in line]

@@ -9,9 +9,6 @@ torch.optim's documented update rules; torch itself, when installed, is a third 
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +19,7 @@ import pytest
 import nn.examples
 from autograd_lite import Value, no_grad
 from nn.examples import sood_line as ex
+from tests.cli import example_table
 from tests.reference import check_printed_numbers, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -419,16 +417,7 @@ def test_the_trace_is_the_anchor_line_fit(result):
 
 
 def test_command_line_prints_the_table():
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "example", "sood-line", "--table-only"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = example_table("sood-line")
     out = done.stdout
     assert "Forward pass" not in out  # --table-only
     # The key numbers, confirmed above, at the table's 12 significant digits
