@@ -21,7 +21,7 @@ What to know when reproducing it:
   engine. ``run()`` therefore trains for ``QUICK_EPOCHS`` (20) by default and
   reports the scores after 1 and 20 epochs, which the tutorial never printed; the
   published 500-epoch scores are compared only by ``run(epochs=500)``, which
-  reproduces them exactly (70 s when measured; ``benchmarks/brownlee_seeds.py``).
+  reproduces them exactly (41 s to 70 s when measured on 2 shared cores; ``benchmarks/brownlee_seeds.py``).
 
 The graph traced and drawn is fold 0's first SGD step (one row's loss).
 """
