@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,5 +34,21 @@ def run_cli(
 def example_table(name: str, *options: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """``autograd-lite example NAME --table-only``, which must succeed."""
     done = run_cli("example", name, "--table-only", *options, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def make_dry_run(target: str) -> subprocess.CompletedProcess[str]:
+    """``make -n --always-make TARGET``: the commands a fresh checkout would run, run none."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    done = subprocess.run(
+        ["make", "-n", "--always-make", target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done

@@ -15,7 +15,7 @@ import pytest
 from autograd_lite import chain
 from autograd_lite.cli import main
 from autograd_lite.demo import demo_report, gad_neuron
-from tests.cli import run_cli
+from tests.cli import make_dry_run, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -174,17 +174,7 @@ def test_console_script():
 
 
 def test_make_demo_installs_dot_then_runs_the_demo():
-    if shutil.which("make") is None:
-        pytest.skip("make is not installed")
-    done = subprocess.run(
-        ["make", "-n", "--always-make", "demo"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = make_dry_run("demo")
     lines = done.stdout.splitlines()
     require = next(i for i, line in enumerate(lines) if ".ci/require dot graphviz" in line)
     demo = next(i for i, line in enumerate(lines) if "autograd-lite demo" in line)

@@ -19,6 +19,7 @@ from nn.datasets import (
     minmax_scale,
     wheat_seeds,
 )
+from tests import brownlee_by_hand
 
 # shared_data.sha256 in the reference file (jbrownlee/Datasets wheat-seeds.csv @ 98db92a).
 SEEDS_SHA256 = "8dbd1853a4439afc113cfe07f290422c7ce3fe48745d71f3f7eaa027cd38fd6e"
@@ -32,20 +33,6 @@ def brownlee_rows():
     """The data as Brownlee's load_csv + str_column_to_float leave it (class still a string)."""
     rows = [row for row in csv.reader(packaged_csv().decode().splitlines()) if row]
     return [[float(x) for x in row[:-1]] + [row[-1]] for row in rows]
-
-
-def brownlee_cross_validation_split(dataset, n_folds):
-    """A transcription of the tutorial's cross_validation_split (module-level random)."""
-    dataset_split = []
-    dataset_copy = list(dataset)
-    fold_size = int(len(dataset) / n_folds)
-    for _ in range(n_folds):
-        fold = []
-        while len(fold) < fold_size:
-            index = random.randrange(len(dataset_copy))
-            fold.append(dataset_copy.pop(index))
-        dataset_split.append(fold)
-    return dataset_split
 
 
 # --- wheat seeds --------------------------------------------------------------------------
@@ -119,8 +106,8 @@ def test_minmax_errors():
 
 def test_kfold_reproduces_brownlees_split_with_seed_1():
     rows = brownlee_rows()
-    random.seed(1)
-    expected = brownlee_cross_validation_split(rows, 5)
+    # Brownlee seeds the module-level generator with random.seed(1): the same stream
+    expected = brownlee_by_hand.cross_validation_split(random.Random(1), rows, 5)
     folds = kfold_split(rows, 5, seed=1)
     assert folds == expected
     assert [len(fold) for fold in folds] == [42] * 5  # the reference's fold size: int(210 / 5)

@@ -10,64 +10,16 @@ import pytest
 
 import nn
 from autograd_lite import Value
+from tests.reference import reference
 
 # Brownlee's contrived data set, the random.seed(1) 2-2-2 network (bias last in each row),
-# the epoch errors printed for 20 epochs at l_rate 0.5, and the final weights; transcribed
-# from shared/reference/worked_examples.json (brownlee_backprop_from_scratch).
-BROWNLEE_INITIAL = [
-    [
-        [0.13436424411240122, 0.8474337369372327, 0.763774618976614],
-        [0.2550690257394217, 0.49543508709194095, 0.4494910647887381],
-    ],
-    [
-        [0.651592972722763, 0.7887233511355132, 0.0938595867742349],
-        [0.02834747652200631, 0.8357651039198697, 0.43276706790505337],
-    ],
-]
-BROWNLEE_DATA = [
-    [2.7810836, 2.550537003, 0],
-    [1.465489372, 2.362125076, 0],
-    [3.396561688, 4.400293529, 0],
-    [1.38807019, 1.850220317, 0],
-    [3.06407232, 3.005305973, 0],
-    [7.627531214, 2.759262235, 1],
-    [5.332441248, 2.088626775, 1],
-    [6.922596716, 1.77106367, 1],
-    [8.675418651, -0.242068655, 1],
-    [7.673756466, 3.508563011, 1],
-]
-BROWNLEE_EPOCH_SSE = [
-    6.35,
-    5.531,
-    5.221,
-    4.951,
-    4.519,
-    4.173,
-    3.835,
-    3.506,
-    3.192,
-    2.898,
-    2.626,
-    2.377,
-    2.153,
-    1.953,
-    1.774,
-    1.614,
-    1.472,
-    1.346,
-    1.233,
-    1.132,
-]
-BROWNLEE_FINAL = [
-    [
-        [-1.4688375095432327, 1.850887325439514, 1.0858178629550297],
-        [0.37711098142462157, -0.0625909894552989, 0.2765123702642716],
-    ],
-    [
-        [2.515394649397849, -0.3391927502445985, -0.9671565426390275],
-        [-2.5584149848484263, 1.0036422106209202, 0.42383086467582715],
-    ],
-]
+# the epoch errors printed for 20 epochs at l_rate 0.5, and the final weights, from the
+# reference file (brownlee_backprop_from_scratch).
+BROWNLEE = reference("brownlee_backprop_from_scratch")
+BROWNLEE_INITIAL = BROWNLEE["initial_parameters"]["training_initial_weights(seed 1, 2-2-2)"]
+BROWNLEE_DATA = BROWNLEE["inputs"]["contrived_dataset"]
+BROWNLEE_EPOCH_SSE = BROWNLEE["expected"]["train.epoch_sse"]["published"]
+BROWNLEE_FINAL = BROWNLEE["expected"]["train.final_weights"]["published"]
 
 
 def micrograd_demo(model, xs, ys, steps, progress=False):

@@ -33,6 +33,7 @@ from autograd_lite import (
 )
 from autograd_lite.cli import main
 from autograd_lite.demo import gad_neuron
+from tests.cli import make_dry_run
 
 REPO = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -258,17 +259,7 @@ def test_example_html_writes_the_page_with_the_examples_title(tmp_path, capsys):
 
 
 def test_make_demo_writes_gad_neuron_html_and_says_how_to_open_it():
-    if shutil.which("make") is None:
-        pytest.skip("make is not installed")
-    done = subprocess.run(
-        ["make", "-n", "--always-make", "demo"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = make_dry_run("demo")
     assert re.search(r"autograd-lite demo .*--html gad_neuron\.html", done.stdout)
     assert "gad_neuron.html" in done.stdout.split("--html gad_neuron.html", 1)[1]
 
