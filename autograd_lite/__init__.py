@@ -4,38 +4,34 @@ Build expressions out of ``Value``s, call ``backward()``, read every ``.grad``.
 Every operation is one row of ``OPS`` (forward and local derivatives side by side).
 """
 
-from .engine import Value, allow_nonfinite, grad, local_grads, no_grad, topological_order
+from .chain import ChainDerivation, ChainFactor, ChainPath, chain
+from .engine import Value, allow_nonfinite, apply, local_grads, no_grad, topological_order
 from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
     AutogradError,
     DivisionByZeroError,
     DomainError,
+    DotNotFoundError,
+    GraphChangedError,
+    GraphTooLargeError,
     NonFiniteError,
     OperandTypeError,
     ValueOverflowError,
 )
 from .functional import dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
+from .gradients import grad
+from .naming import NodeName, format_number, node_names
 from .ops import OPS, Op
-from .render import DotNotFoundError, GraphTooLargeError, draw, save_svg
+from .render import draw, save_svg
 from .stepper import StepperPage, save_html, stepper_page
-from .trace import (
-    BackwardStep,
-    ChainDerivation,
-    ChainFactor,
-    ChainPath,
-    Contribution,
-    ForwardStep,
-    NodeName,
-    Trace,
-    TracedNode,
-    chain,
-    explain,
-    format_number,
-    node_names,
-)
+from .trace import BackwardStep, Contribution, ForwardStep, Trace, TracedNode, explain
 
 __all__ = [
     "OPS",
+    "ArgumentError",
+    "ArgumentTypeError",
     "AutogradError",
     "BackwardStep",
     "ChainDerivation",
@@ -47,6 +43,7 @@ __all__ = [
     "DotNotFoundError",
     "ForwardStep",
     "GradcheckResult",
+    "GraphChangedError",
     "GraphTooLargeError",
     "NodeName",
     "NonFiniteError",
@@ -58,6 +55,7 @@ __all__ = [
     "Value",
     "ValueOverflowError",
     "allow_nonfinite",
+    "apply",
     "chain",
     "dot",
     "draw",

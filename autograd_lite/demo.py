@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .chain import chain
 from .engine import Value
 from .functional import dot
-from .trace import chain, explain, format_number
+from .naming import format_number
+from .trace import explain
 
 LEARNING_RATE = 0.01
 

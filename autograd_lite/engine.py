@@ -9,16 +9,11 @@ reference counting as soon as its root goes out of scope.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import (
-    DivisionByZeroError,
-    DomainError,
-    NonFiniteError,
-    OperandTypeError,
-    ValueOverflowError,
-)
+from .errors import NonFiniteError, OperandTypeError
+from .failures import operation_failure
 from .ops import (
     ADD,
     ADD_K,
@@ -189,15 +184,15 @@ class Value:
         set the leaves' ``.grad`` to 0.0 when done, or use ``grad()``, which
         leaves them untouched.
         """
-        _propagate(topological_order(self, leaves=False), grad, create_graph)
+        propagate(topological_order(self, leaves=False), grad, create_graph)
 
 
 def _labelled(label: str) -> str:
     return f" (label {label!r})" if label else ""
 
 
-def _operand(x: object, symbol: str) -> Value:
-    """``x`` as a node: a Value itself, or a leaf made of a plain number."""
+def as_value(x: object, symbol: str) -> Value:
+    """``x`` as a node: a Value itself, or a leaf made of a plain number (``symbol`` for errors)."""
     if isinstance(x, Value):
         return x
     return Value(_constant(x, symbol))
@@ -239,9 +234,9 @@ def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -
         else:
             data = op.forward(*[p.data for p in parents])
     except (ArithmeticError, ValueError) as exc:
-        raise _failure(op, parents, constant, exc) from None
+        raise operation_failure(op, parents, constant, exc) from None
     if data - data != 0.0 and not _nonfinite_allowed:  # inf or NaN
-        raise _failure(op, parents, constant, OverflowError(), result=data)
+        raise operation_failure(op, parents, constant, OverflowError(), result=data)
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
@@ -260,30 +255,29 @@ def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -
 _new_value = object.__new__
 
 
-def _failure(
-    op: Op,
-    parents: Sequence[Value],
-    constant: float | None,
-    exc: Exception,
-    *,
-    result: float | None = None,
-    in_backward: bool = False,
-) -> Exception:
-    """The error for a failed operation, naming it, its operands' values and labels."""
-    texts = [p.label or repr(p.data) for p in parents]
+def apply(op: Op, *operands: Value | float, constant: float | None = None) -> Value:
+    """A node made by the row ``op`` from ``operands``: how a new operation joins the graph.
+
+    A learner adds an operation by writing one row (``Op``) and a function that calls
+    ``apply``; ``backward()``, the tracer, the renderer and the page then read that row
+    like any other. Plain numbers among ``operands`` become leaves; ``constant`` is the
+    plain-number operand of a row with ``has_constant`` (as in ``x ** k``).
+    """
+    if not isinstance(op, Op):
+        raise OperandTypeError(f"apply() takes an Op (a row of the table), got {type(op).__name__}")
+    if not operands:
+        raise OperandTypeError(f"apply({op.name}) needs at least one operand, got none")
+    parents = tuple(as_value(x, op.name) for x in operands)
     if op.has_constant:
-        texts.append(repr(constant))
-    given = ", ".join(f"{p.label} = {p.data!r}" for p in parents if p.label)
-    where = op.show(*texts) + (f" with {given}" if given else "")
-    if in_backward:
-        return DomainError(f"the local derivative of {op.name} is not finite at {where}")
-    if result is not None:
-        return ValueOverflowError(f"{op.name} overflowed to {result!r} in {where}")
-    if isinstance(exc, ZeroDivisionError):
-        return DivisionByZeroError(f"{op.name}: division by zero in {where}")
-    if isinstance(exc, OverflowError):
-        return ValueOverflowError(f"{op.name}: result too large for a float in {where}")
-    return DomainError(f"{op.name} needs {op.domain}; got {where}")
+        if constant is None or len(parents) != 1:
+            raise OperandTypeError(
+                f"apply({op.name}): the row takes one operand and a constant=, got "
+                f"{len(parents)} operand(s) and constant={constant!r}"
+            )
+        return _record(op, parents, _constant(constant, op.name))
+    if constant is not None:
+        raise OperandTypeError(f"apply({op.name}): the row takes no constant, got {constant!r}")
+    return _record(op, parents)
 
 
 def local_grads(node: Value, *, as_values: bool = False) -> tuple:
@@ -339,7 +333,7 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     return order
 
 
-def _propagate(order: list[Value], seed: float | Value, create_graph: bool) -> None:
+def propagate(order: list[Value], seed: float | Value, create_graph: bool) -> None:
     root = order[-1]
     if not isinstance(seed, (int, float, Value)) or isinstance(seed, bool):
         raise OperandTypeError(f"backward(grad=...) takes a number, got {type(seed).__name__}")
@@ -360,7 +354,9 @@ def _propagate(order: list[Value], seed: float | Value, create_graph: bool) -> N
             for i, local in enumerate(local_grads(node)):  # faster than zip() here
                 parents[i].grad += local * g
     except (ArithmeticError, ValueError) as exc:
-        raise _failure(node.op, node.parents, node.constant, exc, in_backward=True) from None
+        raise operation_failure(
+            node.op, node.parents, node.constant, exc, in_backward=True
+        ) from None
 
 
 def _propagate_values(order: list[Value], root: Value, seed: Value) -> None:
@@ -380,25 +376,3 @@ def _propagate_values(order: list[Value], root: Value, seed: Value) -> None:
 
 def _is_zero(g: float | Value) -> bool:
     return not isinstance(g, Value) and g == 0.0
-
-
-def grad(
-    output: Value, inputs: Sequence[Value], *, create_graph: bool = False
-) -> list[float | Value]:
-    """d output / d input for each input, leaving every leaf's ``.grad`` as it was.
-
-    With ``create_graph=True`` the gradients are Values that can be differentiated
-    again: ``grad(grad(f, [x], create_graph=True)[0], [x])`` is f''(x).
-    """
-    order = topological_order(output)
-    in_graph = set(order)
-    leaves = [node for node in order if not node.parents]
-    saved = [leaf.grad for leaf in leaves]
-    for leaf in leaves:
-        leaf.grad = 0.0
-    try:
-        _propagate(order, 1.0, create_graph)
-        return [x.grad if x in in_graph else 0.0 for x in inputs]
-    finally:
-        for leaf, g in zip(leaves, saved):
-            leaf.grad = g

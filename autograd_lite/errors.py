@@ -27,3 +27,34 @@ class ValueOverflowError(AutogradError, OverflowError):
 
 class NonFiniteError(AutogradError, ValueError):
     """NaN or infinity offered as data where it was not allowed."""
+
+
+class ArgumentError(AutogradError, ValueError):
+    """An argument has the right type but a value the function cannot use (``digits=0``, ...)."""
+
+
+class ArgumentTypeError(AutogradError, TypeError):
+    """An argument has the wrong type (``explain(3.0)``, ...)."""
+
+
+class GraphChangedError(AutogradError, ValueError):
+    """A node's data is no longer what its operands give: the graph changed after its forward pass.
+
+    Raised by readers of a graph (``explain``, ``draw``, the stepper page) instead of
+    showing arithmetic that does not add up; run the forward pass again.
+    """
+
+
+class DotNotFoundError(AutogradError, RuntimeError):
+    """Graphviz's ``dot`` program is missing; the message says how to install it."""
+
+
+class GraphTooLargeError(AutogradError, ValueError):
+    """The graph has more Values than the drawing limit (``max_nodes``)."""
+
+
+# --- nn's errors ---------------------------------------------------------------------------------
+
+
+class ModelFileError(AutogradError, ValueError):
+    """A model file cannot be read or written: the message names the file and the problem."""

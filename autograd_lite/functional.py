@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .engine import Value, _operand, _record
-from .errors import DomainError
+from .engine import Value, apply, as_value
+from .errors import ArgumentError, DomainError
 from .ops import DOT, LOGSUMEXP, VSUM
 
 
 def _values(xs: Iterable[Value | float], symbol: str) -> tuple[Value, ...]:
-    return tuple(_operand(x, symbol) for x in xs)
+    return tuple(as_value(x, symbol) for x in xs)
 
 
 def vsum(values: Iterable[Value | float]) -> Value:
@@ -24,7 +24,7 @@ def vsum(values: Iterable[Value | float]) -> Value:
     parents = _values(values, "vsum")
     if not parents:
         return Value(0.0)
-    return _record(VSUM, parents)
+    return apply(VSUM, *parents)
 
 
 def dot(
@@ -32,17 +32,17 @@ def dot(
 ) -> Value:
     """``x1*w1 + x2*w2 + ... + bias`` as one node: a neuron's weighted sum."""
     if len(ws) != len(xs):
-        raise ValueError(
+        raise ArgumentError(
             f"dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
         )
     parents: list[Value] = []
     for w, x in zip(_values(ws, "dot"), _values(xs, "dot")):
         parents += (x, w)
     if bias is not None:
-        parents.append(_operand(bias, "dot"))
+        parents += _values([bias], "dot")
     if not parents:
         return Value(0.0)
-    return _record(DOT, tuple(parents))
+    return apply(DOT, *parents)
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:
@@ -50,7 +50,7 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
     parents = _values(values, "logsumexp")
     if not parents:
         raise DomainError("logsumexp needs at least one value, got an empty sequence")
-    return _record(LOGSUMEXP, parents)
+    return apply(LOGSUMEXP, *parents)
 
 
 def log_softmax(values: Iterable[Value | float]) -> list[Value]:

@@ -35,6 +35,13 @@ class Op:
     """What the forward needs of its operands, quoted when it fails."""
     has_constant: bool = False
     """The last operand is a plain number ``k`` (``x + k``, ``x ** k``), not a parent in the graph."""
+    symbol: str = ""
+    """How a drawing writes the operation in its small node (``+``, ``σ``); empty: its name."""
+
+    @property
+    def drawn_as(self) -> str:
+        """The symbol, or the name when the row has none."""
+        return self.symbol or self.name
 
 
 def exp(x):
@@ -104,14 +111,14 @@ def _show_dot(*xs: str) -> str:
 # Operations on Values. ``_k`` rows (and ``pow``) take a plain number ``k`` as their last
 # operand: a constant, not a node, so ``0.5 * x`` adds one node to the graph, not two.
 #           name         written as                          forward           local derivatives d out / d operand
-ADD      = Op("add",     lambda a, b: f"{a} + {b}",           add,              lambda out, a, b: (1.0, 1.0))
-SUB      = Op("sub",     lambda a, b: f"{a} - {b}",           sub,              lambda out, a, b: (1.0, -1.0))
-MUL      = Op("mul",     lambda a, b: f"{a}*{b}",             mul,              lambda out, a, b: (b, a))
+ADD      = Op("add",     lambda a, b: f"{a} + {b}",           add,              lambda out, a, b: (1.0, 1.0), symbol="+")
+SUB      = Op("sub",     lambda a, b: f"{a} - {b}",           sub,              lambda out, a, b: (1.0, -1.0), symbol="-")
+MUL      = Op("mul",     lambda a, b: f"{a}*{b}",             mul,              lambda out, a, b: (b, a), symbol="*")
 DIV      = Op("div",     lambda a, b: f"{a} / {b}",           truediv,          lambda out, a, b: (1 / b, -out / b),
-              domain="a non-zero divisor")
+              domain="a non-zero divisor", symbol="/")
 NEG      = Op("neg",     lambda a: f"-{a}",                   neg,              lambda out, a: (-1.0,))
 POW_BY_VALUE = Op("powv", lambda a, b: f"{a}**{b}",           _positive_power,  lambda out, a, b: (b * a ** (b - 1), out * log(a)),
-              domain="a positive base when the exponent is a Value")
+              domain="a positive base when the exponent is a Value", symbol="**")
 ADD_K    = Op("add_k",   lambda a, k: f"{a} + {k}",           add,              lambda out, a, k: (1.0,), has_constant=True)
 SUB_K    = Op("sub_k",   lambda a, k: f"{a} - {k}",           sub,              lambda out, a, k: (1.0,), has_constant=True)
 RSUB_K   = Op("rsub_k",  lambda a, k: f"{k} - {a}",           lambda a, k: k - a,
@@ -132,7 +139,7 @@ EXP      = Op("exp",     lambda a: f"exp({a})",               math.exp,         
 LOG      = Op("log",     lambda a: f"log({a})",               math.log,         lambda out, a: (1 / a,),
               domain="a positive operand")
 TANH     = Op("tanh",    lambda a: f"tanh({a})",              math.tanh,        lambda out, a: (1 - out * out,))
-SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),))
+SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),), symbol="σ")
 RELU     = Op("relu",    lambda a: f"relu({a})",              lambda a: a if a > 0 else 0.0,
                                                                                 lambda out, a: (1.0 if float(out) > 0 else 0.0,))
 VSUM     = Op("sum",     lambda *xs: " + ".join(xs),          lambda *xs: reduce(add, xs),

@@ -14,9 +14,11 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engine import Value, local_grads, topological_order
-from .errors import AutogradError
-from .trace import BackwardStep, Contribution, ForwardStep, NodeName, format_number, node_names
+from .engine import Value, topological_order
+from .errors import ArgumentError, ArgumentTypeError, DotNotFoundError, GraphTooLargeError
+from .ids import in_edge_id, op_id, out_edge_id, step_edges
+from .naming import NodeName, check_digits, format_number
+from .trace import BackwardStep, Contribution, ForwardStep, Trace, TracedNode, snapshot
 
 if TYPE_CHECKING:
     import graphviz
@@ -32,24 +34,7 @@ HIGHLIGHT_FILL = "#ffd54f"
 HIGHLIGHT_PARENT_FILL = "#fff3c4"
 HIGHLIGHT_LINE = "#d84315"
 _RANKDIRS = ("LR", "RL", "TB", "BT")
-_SYMBOLS = {
-    "add": "+",
-    "sub": "-",
-    "mul": "*",
-    "div": "/",
-    "neg": "neg",
-    "powv": "**",
-    "sum": "sum",
-    "sigmoid": "σ",
-}
-
-
-class DotNotFoundError(AutogradError, RuntimeError):
-    """Graphviz's ``dot`` program is missing; the message says how to install it."""
-
-
-class GraphTooLargeError(AutogradError, ValueError):
-    """The graph has more Values than the drawing limit (``max_nodes``)."""
+__all__ = ["DotNotFoundError", "GraphTooLargeError", "draw", "require_dot", "save_svg"]
 
 
 def require_dot() -> str:
@@ -61,7 +46,7 @@ def require_dot() -> str:
 
 
 def draw(
-    root: Value,
+    subject: Trace | Value,
     *,
     rankdir: str = "LR",
     show_grad: bool = True,
@@ -70,42 +55,35 @@ def draw(
     digits: int = 4,
     max_nodes: int = 500,
 ) -> graphviz.Digraph:
-    """The graph that computes ``root``, as a ``graphviz.Digraph`` (Jupyter shows it inline).
+    """The graph of a trace (or of a Value, explained first) as a ``graphviz.Digraph``.
 
     Each Value is a record (name | data | grad); each operation is a small node
     between its operands and its result, an n-ary ``dot``/``vsum`` being one.
     With ``show_local`` the edge from an operand is labelled with the local
-    derivative of the result with respect to it, read from the operation table.
-    ``highlight`` takes a step of a trace (``ForwardStep``, ``BackwardStep``,
-    ``Contribution``), a node's name or id, or a Value, and marks the node being
-    processed and the edges it uses.
+    derivative of the result with respect to it, as the trace recorded it from the
+    operation table. ``highlight`` takes a step of a trace (``ForwardStep``,
+    ``BackwardStep``, ``Contribution``), a node's name or id, or (when drawing a
+    Value) a Value, and marks the node being processed and the edges it uses. The
+    drawing reads only the trace's records: no Value is read after the snapshot, or
+    ever written.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw() takes a Value, got {type(root).__name__}")
     if rankdir not in _RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"digits must be an integer from 1 to 17, got {digits!r}")
-    order = topological_order(root)
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(
-            f"the graph has {len(order)} Values, more than the drawing limit of {max_nodes}; "
-            f"pass max_nodes={len(order)} (or more) to draw it anyway, or draw a smaller part"
-        )
+        raise ArgumentError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    check_digits(digits)
+    trace, names = _as_trace(subject, max_nodes)
     require_dot()
     import graphviz
 
-    names = node_names(order)
-    marked_nodes, marked_parents, marked_edges = _highlighted(highlight, order, names)
-
+    steps = {s.node_id: s for s in trace.forward}
+    marked_nodes, marked_parents, marked_edges = _highlighted(highlight, trace, steps, names)
     graph = graphviz.Digraph(
-        name=names[root].node_id,
+        name=trace.root_id,
         graph_attr={"rankdir": rankdir, "id": "autograd-lite-graph"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
     )
-    for node in order:
-        node_id = names[node].node_id
+    for node in trace.nodes:
+        node_id = node.node_id
         fill = (
             HIGHLIGHT_FILL
             if node_id in marked_nodes
@@ -113,21 +91,18 @@ def draw(
             if node_id in marked_parents
             else None
         )
-        graph.node(
-            node_id,
-            label=_record(node, names[node], show_grad, digits, fill),
-            shape="plain",
-            id=node_id,
-        )
-        if not node.parents:
+        graph.node(node_id, label=_record(node, show_grad, digits, fill), shape="plain", id=node_id)
+        step = steps.get(node_id)
+        if step is None:
             continue
-        op_id = f"{node_id}~op"
-        op_marked = op_id in marked_nodes
+        operation = op_id(node_id)
+        op_marked = operation in marked_nodes
+        text = step.operation_text(digits)
         graph.node(
-            op_id,
-            label=_op_text(node, digits),
-            id=op_id,
-            shape="circle" if len(_op_text(node, digits)) <= 2 else "ellipse",
+            operation,
+            label=text,
+            id=operation,
+            shape="circle" if len(text) <= 2 else "ellipse",
             width="0.3",
             height="0.3",
             margin="0.02",
@@ -135,24 +110,22 @@ def draw(
             fillcolor=HIGHLIGHT_FILL if op_marked else "#eeeeee",
             color=HIGHLIGHT_LINE if op_marked else "black",
         )
-        graph.edge(
-            op_id, node_id, id=f"{node_id}~out", **_edge_style(f"{node_id}~out", marked_edges)
-        )
-        locals_ = _local_texts(node, digits) if show_local else [None] * len(node.parents)
-        for position, (parent, text) in enumerate(zip(node.parents, locals_, strict=True)):
-            edge_id = f"{node_id}~in{position}"
+        out = out_edge_id(node_id)
+        graph.edge(operation, node_id, id=out, **_edge_style(out, marked_edges))
+        for position, (operand, local) in enumerate(zip(step.operand_ids, step.local, strict=True)):
+            edge_id = in_edge_id(node_id, position)
             style = _edge_style(edge_id, marked_edges)
-            if text is not None:
-                style["label"] = text
-            graph.edge(names[parent].node_id, op_id, id=edge_id, **style)
+            if show_local:
+                style["label"] = "?" if local is None else format_number(local, digits)
+            graph.edge(operand, operation, id=edge_id, **style)
     return graph
 
 
-def save_svg(root: Value, path: str | Path, **options: object) -> Path:
-    """Draw ``root``'s graph (``options`` as for ``draw``) and write it as an SVG file."""
+def save_svg(subject: Trace | Value, path: str | Path, **options: object) -> Path:
+    """Draw a trace or a Value's graph (``options`` as for ``draw``) and write it as SVG."""
     import graphviz
 
-    graph = draw(root, **options)
+    graph = draw(subject, **options)
     try:
         svg = graph.pipe(format="svg")
     except graphviz.ExecutableNotFound:
@@ -162,15 +135,33 @@ def save_svg(root: Value, path: str | Path, **options: object) -> Path:
     return path
 
 
-def _record(node: Value, name: NodeName, show_grad: bool, digits: int, fill: str | None) -> str:
+def _as_trace(subject: Trace | Value, max_nodes: int) -> tuple[Trace, dict[Value, NodeName] | None]:
+    """The trace to draw, refusing a graph over the limit before any work is done on it."""
+    if isinstance(subject, Trace):
+        count = len(subject.nodes)
+    elif isinstance(subject, Value):
+        count = len(topological_order(subject))
+    else:
+        raise ArgumentTypeError(f"draw() takes a Trace or a Value, got {type(subject).__name__}")
+    if count > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {count} Values, more than the drawing limit of {max_nodes}; "
+            f"pass max_nodes={count} (or more) to draw it anyway, or draw a smaller part"
+        )
+    if isinstance(subject, Trace):
+        return subject, None
+    return snapshot(subject)
+
+
+def _record(node: TracedNode, show_grad: bool, digits: int, fill: str | None) -> str:
     """An HTML-like label: one row of cells, the name (leaves made of numbers have none)."""
     cells = []
-    if node.parents or node.label:
-        cells.append(f"<b>{html.escape(name.name)}</b>")
+    constant = node.kind == "constant"
+    if not constant:
+        cells.append(f"<b>{html.escape(node.name)}</b>")
     cells.append(f"data {format_number(node.data, digits)}")
     if show_grad:
-        cells.append(f"grad {format_number(float(node.grad), digits)}")
-    constant = not node.parents and not node.label
+        cells.append(f"grad {format_number(node.grad, digits)}")
     color = ' color="gray55"' if constant and fill != HIGHLIGHT_FILL else ""
     background = f' bgcolor="{fill}"' if fill else ""
     border = f' border="2" color="{HIGHLIGHT_LINE}"' if fill == HIGHLIGHT_FILL else ' border="0"'
@@ -181,20 +172,6 @@ def _record(node: Value, name: NodeName, show_grad: bool, digits: int, fill: str
     )
 
 
-def _op_text(node: Value, digits: int) -> str:
-    op = node.op
-    if op.has_constant:  # the constant is part of the operation, not a node: "0.5*·", "·**2"
-        return op.show("·", format_number(node.constant, digits))
-    return _SYMBOLS.get(op.name, op.name)
-
-
-def _local_texts(node: Value, digits: int) -> list[str | None]:
-    try:
-        return [format_number(float(d), digits) for d in local_grads(node)]
-    except (ArithmeticError, ValueError):  # shown as missing rather than failing the drawing
-        return ["?"] * len(node.parents)
-
-
 def _edge_style(edge_id: str, marked_edges: set[str]) -> dict[str, str]:
     if edge_id in marked_edges:
         return {"color": HIGHLIGHT_LINE, "fontcolor": HIGHLIGHT_LINE, "penwidth": "2.5"}
@@ -202,51 +179,60 @@ def _edge_style(edge_id: str, marked_edges: set[str]) -> dict[str, str]:
 
 
 def _highlighted(
-    highlight: object, order: list[Value], names: dict[Value, NodeName]
+    highlight: object,
+    trace: Trace,
+    steps: dict[str, ForwardStep],
+    names: dict[Value, NodeName] | None,
 ) -> tuple[set[str], set[str], set[str]]:
     """(nodes to mark, parents to mark lightly, edges to mark) for a step, a name or a Value."""
     if highlight is None:
         return set(), set(), set()
-    by_id = {names[n].node_id: n for n in order}
+    ids = {n.node_id for n in trace.nodes}
     if isinstance(highlight, Contribution):
-        node = _find(by_id, highlight.node_id)
-        parent = _find(by_id, highlight.parent_id)
-        edges = {f"{highlight.node_id}~out", f"{highlight.node_id}~in{highlight.position}"}
-        return {highlight.node_id, f"{highlight.node_id}~op"}, {names[parent].node_id}, edges
+        for node_id in (highlight.node_id, highlight.parent_id):
+            _require(node_id, ids)
+        edges = {out_edge_id(highlight.node_id), in_edge_id(highlight.node_id, highlight.position)}
+        return {highlight.node_id, op_id(highlight.node_id)}, {highlight.parent_id}, edges
     if isinstance(highlight, (ForwardStep, BackwardStep)):
-        node = _find(by_id, highlight.node_id)
+        node_id = _require(highlight.node_id, ids)
     elif isinstance(highlight, Value):
+        if names is None:
+            raise ArgumentTypeError(
+                "highlight a Value only when drawing that Value's graph; with a trace, pass "
+                "a step of it or a node's name"
+            )
         if highlight not in names:
-            raise ValueError(f"cannot highlight {highlight!r}: it is not in this graph")
-        node = highlight
+            raise ArgumentError(f"cannot highlight {highlight!r}: it is not in this graph")
+        node_id = names[highlight].node_id
     elif isinstance(highlight, str):
-        node = _find_name(highlight, order, names)
+        node_id = _find_name(highlight, trace)
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             "highlight takes a trace step, a node's name or id, or a Value; "
             f"got {type(highlight).__name__}"
         )
-    node_id = names[node].node_id
-    if not node.parents:
+    step = steps.get(node_id)
+    if step is None:
         return {node_id}, set(), set()
-    edges = {f"{node_id}~out"} | {f"{node_id}~in{i}" for i in range(len(node.parents))}
-    return {node_id, f"{node_id}~op"}, {names[p].node_id for p in node.parents}, edges
+    edges = set(step_edges(node_id, range(len(step.operand_ids))))
+    return {node_id, op_id(node_id)}, set(step.operand_ids), edges
 
 
-def _find(by_id: dict[str, Value], node_id: str) -> Value:
-    if node_id not in by_id:
-        raise ValueError(
+def _require(node_id: str, ids: set[str]) -> str:
+    if node_id not in ids:
+        raise ArgumentError(
             f"cannot highlight node {node_id!r}: it is not in this graph "
             "(was the step traced from another root?)"
         )
-    return by_id[node_id]
+    return node_id
 
 
-def _find_name(text: str, order: list[Value], names: dict[Value, NodeName]) -> Value:
-    matches = [n for n in order if text in (names[n].node_id, names[n].name)]
+def _find_name(text: str, trace: Trace) -> str:
+    matches = [n.node_id for n in trace.nodes if text in (n.node_id, n.name)]
     if not matches:
-        raise ValueError(f"cannot highlight {text!r}: no node has that name or id")
+        raise ArgumentError(f"cannot highlight {text!r}: no node has that name or id")
     if len(matches) > 1:
-        ids = ", ".join(names[n].node_id for n in matches)
-        raise ValueError(f"cannot highlight {text!r}: several nodes have that name ({ids})")
+        raise ArgumentError(
+            f"cannot highlight {text!r}: several nodes have that name ({', '.join(matches)})"
+        )
     return matches[0]

@@ -15,16 +15,17 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .engine import Value, topological_order
+from .engine import Value
+from .errors import ArgumentTypeError
+from .ids import in_edge_id, is_in_edge_id, is_value_id, op_id, step_edges
+from .naming import check_digits, format_number
 from .render import draw
-from .trace import Contribution, ForwardStep, Trace, explain, format_number
+from .trace import Contribution, ForwardStep, Trace, explain
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = f"{{{_SVG_NS}}}"
@@ -64,24 +65,31 @@ class StepperPage:
 
 
 def stepper_page(
-    root: Value,
+    subject: Trace | Value,
     *,
     title: str | None = None,
-    digits: int = 9,
+    digits: int | None = None,
     rankdir: str = "LR",
     max_nodes: int = 500,
 ) -> StepperPage:
-    """The step-through page of ``root``'s graph: forward steps, then the backward pass.
+    """The step-through page of a trace (or of a Value, explained first).
 
-    Takes the root Value rather than a trace because the page draws the graph; the
-    trace is made here with ``explain(root, digits=digits)``. The graph itself is not
-    changed. Graphs with more than ``max_nodes`` Values raise the renderer's
+    Everything the page shows comes from the trace's records: the graph is drawn
+    from them and each number is formatted from them, so the Values are neither read
+    after the snapshot nor written. ``digits`` defaults to the trace's (9 for a Value).
+    Graphs with more than ``max_nodes`` Values raise the renderer's
     ``GraphTooLargeError``; a missing ``dot`` raises ``DotNotFoundError``.
     """
-    trace = explain(root, digits=digits)
+    if isinstance(subject, Trace):
+        trace = subject if digits is None else _with_digits(subject, digits)
+    elif isinstance(subject, Value):
+        trace = explain(subject, digits=9 if digits is None else digits)
+    else:
+        raise ArgumentTypeError(
+            f"stepper_page() takes a Trace or a Value, got {type(subject).__name__}"
+        )
     title = title or f"Backpropagation through {trace.root_name}, step by step"
-    with _traced_grads(root, trace):  # so each grad cell is drawn wide enough for its number
-        graph = draw(root, rankdir=rankdir, digits=digits, max_nodes=max_nodes)
+    graph = draw(trace, rankdir=rankdir, digits=trace.digits, max_nodes=max_nodes)
     svg = _numbers_to_slots(graph.pipe(format="svg", encoding="utf-8"), trace.root_name)
     page = _fill(
         _template("stepper.html"),
@@ -94,9 +102,13 @@ def stepper_page(
     return StepperPage(html=page, title=title, steps=len(trace.steps))
 
 
-def save_html(root: Value, path: str | Path, **options: Any) -> Path:
-    """Write ``root``'s stepper page (``options`` as for ``stepper_page``) to ``path``."""
-    return stepper_page(root, **options).save(path)
+def _with_digits(trace: Trace, digits: int) -> Trace:
+    return replace(trace, digits=check_digits(digits))
+
+
+def save_html(subject: Trace | Value, path: str | Path, **options: Any) -> Path:
+    """Write the stepper page of a trace or a Value (``options`` as for ``stepper_page``)."""
+    return stepper_page(subject, **options).save(path)
 
 
 # --- what the page shows, step by step ---------------------------------------------------------
@@ -152,10 +164,9 @@ def _forward(step: ForwardStep, digits: int) -> dict[str, Any]:
         "node": step.node_id,
         "text": step.text(digits),
         "explanation": f"Forward: {step.name} is computed by {step.op} from {operands}.",
-        "current": [step.node_id, f"{step.node_id}~op"],
+        "current": [step.node_id, op_id(step.node_id)],
         "operands": list(dict.fromkeys(step.operand_ids)),
-        "edges": [f"{step.node_id}~out"]
-        + [f"{step.node_id}~in{i}" for i in range(len(step.operand_ids))],
+        "edges": step_edges(step.node_id, range(len(step.operand_ids))),
         "value": {step.node_id: format_number(step.result, digits)},
         "grad": {},
         "local": {},
@@ -173,7 +184,7 @@ def _backward(c: Contribution, digits: int) -> dict[str, Any]:
             f"Backward: {c.name} passes more gradient to {c.parent_name}, which already has "
             f"some from another path; the two are added."
         )
-    edge = f"{c.node_id}~in{c.position}"
+    edge = in_edge_id(c.node_id, c.position)
     return {
         "index": c.index,
         "phase": "backward",
@@ -181,9 +192,9 @@ def _backward(c: Contribution, digits: int) -> dict[str, Any]:
         "parent": c.parent_id,
         "text": c.text(digits),
         "explanation": explanation,
-        "current": [c.node_id, f"{c.node_id}~op"],
+        "current": [c.node_id, op_id(c.node_id)],
         "operands": [c.parent_id],
-        "edges": [f"{c.node_id}~out", edge],
+        "edges": step_edges(c.node_id, [c.position]),
         "value": {},
         "grad": {c.parent_id: format_number(c.accumulated, digits)},
         "local": {edge: format_number(c.local, digits)},
@@ -191,25 +202,6 @@ def _backward(c: Contribution, digits: int) -> dict[str, Any]:
 
 
 # --- the drawing, with its numbers turned into slots -------------------------------------------
-
-
-@contextmanager
-def _traced_grads(root: Value, trace: Trace) -> Iterator[None]:
-    """Lend each Value its traced gradient while it is drawn, then give back its own.
-
-    The renderer sizes a cell by the text it draws; the page later writes the
-    trace's gradient into that cell, which may differ from ``.grad`` (before any
-    ``backward()``, or after several).
-    """
-    order = topological_order(root)
-    saved = [node.grad for node in order]
-    try:
-        for node, traced in zip(order, trace.nodes, strict=True):
-            node.grad = traced.grad
-        yield
-    finally:
-        for node, grad in zip(order, saved, strict=True):
-            node.grad = grad
 
 
 def _numbers_to_slots(svg: str, root_name: str) -> str:
@@ -225,11 +217,11 @@ def _numbers_to_slots(svg: str, root_name: str) -> str:
     for group in tree.iter(f"{_SVG}g"):
         kind, group_id = group.get("class"), group.get("id", "")
         texts = list(group.iter(f"{_SVG}text"))
-        if kind == "node" and "~" not in group_id and len(texts) >= 2:
+        if kind == "node" and is_value_id(group_id) and len(texts) >= 2:
             for text, slot in zip(texts[-2:], ("value", "grad"), strict=True):
                 label = (text.text or "").split(" ", 1)[0]  # "data" or "grad"
                 _make_slot(text, slot, group_id, label)
-        elif kind == "edge" and "~in" in group_id and texts:
+        elif kind == "edge" and is_in_edge_id(group_id) and texts:
             _make_slot(texts[-1], "local", group_id, "")
     tree.set("role", "img")
     tree.set("aria-label", f"Computation graph of {root_name}")

@@ -1,132 +1,45 @@
 """Step through a graph the way the articles do: every forward value, every chain-rule product.
 
-The tracer knows no derivative. Local derivatives come only from ``local_grads()``
-(the operation table); what the tracer adds is the chain rule itself, multiplying
-an upstream gradient by a local derivative and summing the products, in the same
-order as ``backward()``, so each gradient it prints is bit for bit the one
-``backward()`` stores. Records are plain frozen dataclasses holding names and
-floats (no Values), so a trace can be kept, compared, or sent to a browser as JSON.
+``explain(root)`` takes a snapshot. At the moment it is called it records every node's
+data and gradient, each operation's formula and the local derivative of every edge, in
+frozen records that hold only names, numbers and strings: a trace can be pickled, sent
+as JSON, and read later by the renderer and the page long after the Values moved on.
+
+The tracer knows no derivative. Local derivatives come only from ``local_grads()`` (the
+operation table); what the tracer adds is the chain rule itself, multiplying an
+upstream gradient by a local derivative and summing the products in the order of
+``backward()``, so each gradient it records is bit for bit the one ``backward()`` stores.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .engine import Value, local_grads, topological_order
-from .errors import DomainError
+from .errors import ArgumentTypeError, DomainError
+from .naming import (
+    DEFAULT_DIGITS,
+    NodeName,
+    check_digits,
+    derivative,
+    format_number,
+    node_names,
+    operand_text,
+    plain,
+)
+from .staleness import check_unchanged
+from .trace_text import trace_html, trace_markdown, trace_text
 
-DEFAULT_DIGITS = 9
-"""Significant digits printed by default: enough to compare with articles that print 9."""
-
-_UNSAFE_IN_ID = re.compile(r"[^\w.\-\[\]']")
-_PLAIN_NAME = re.compile(r"[A-Za-z_][\w.\[\]']*")
-
-
-# --- numbers and names -------------------------------------------------------------------------
-
-
-def format_number(x: float, digits: int = DEFAULT_DIGITS) -> str:
-    """``x`` to ``digits`` significant digits, without trailing zeros (``1.94``, ``2``)."""
-    text = f"{float(x):.{digits}g}"
-    return "0" if text == "-0" else text
-
-
-def _operand_text(x: float, digits: int) -> str:
-    """A number placed inside a formula: negative ones in parentheses, ``0.5*(-3)``."""
-    text = format_number(x, digits)
-    return f"({text})" if text.startswith("-") else text
+_SLOT = "\ue000{}\ue001"
+_SLOTS = re.compile("\ue000(\\d+)\ue001")
 
 
-def _check_digits(digits: int) -> int:
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"digits must be an integer from 1 to 17, got {digits!r}")
-    return digits
-
-
-@dataclass(frozen=True, slots=True)
-class NodeName:
-    """How a node is shown (``name``) and a unique id safe in DOT and HTML (``node_id``)."""
-
-    node_id: str
-    name: str
-
-
-def node_names(nodes: Iterable[Value]) -> dict[Value, NodeName]:
-    """Stable names for ``nodes`` (in topological order), shared by the tracer and the renderer.
-
-    A labelled node is shown by its label (a repeated label gets ``#2``, ``#3``); an
-    unlabelled operation gets ``v1``, ``v2``, ... in order; an unlabelled leaf (a
-    ``Value(0.3)`` nobody named) is shown as its number and gets the id ``c1``,
-    ``c2``, .... (A plain number in ``0.5*x`` is not a node at all: it is part of its
-    operation, written in its formula.) Ids keep only letters, digits and ``_.-[]'`` of a
-    label, so ``#`` and ``~`` stay free for the renderer's own ids.
-    """
-    nodes = list(nodes)
-    labels = {node.label for node in nodes if node.label}
-    reserved = labels | {_UNSAFE_IN_ID.sub("_", label) for label in labels}
-    names: dict[Value, NodeName] = {}
-    taken_names: set[str] = set()
-    taken_ids: set[str] = set()
-    counters = {"v": 0, "c": 0}
-
-    def generated(prefix: str) -> str:
-        while True:
-            counters[prefix] += 1
-            candidate = f"{prefix}{counters[prefix]}"
-            if candidate not in reserved:
-                return candidate
-
-    for node in nodes:
-        if node in names:
-            continue
-        if node.label:
-            name = _unique(node.label, taken_names)
-            node_id = _unique(_UNSAFE_IN_ID.sub("_", node.label), taken_ids)
-        elif node.parents:
-            name = node_id = generated("v")
-        else:
-            name = format_number(node.data, 12)
-            node_id = generated("c")
-        taken_names.add(name)
-        taken_ids.add(node_id)
-        names[node] = NodeName(node_id, name)
-    return names
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    k = 2
-    while f"{base}#{k}" in taken:
-        k += 1
-    return f"{base}#{k}"
-
-
-def _plain(record: Any, **extra: Any) -> dict[str, Any]:
-    """A record's shown fields as JSON-ready values (tuples as lists), plus ``extra``."""
-    out = {}
-    for f in fields(record):
-        if f.repr:
-            value = getattr(record, f.name)
-            out[f.name] = list(value) if isinstance(value, tuple) else value
-    return out | extra
-
-
-def _d(name: str) -> str:
-    """``d`` in front of a name: ``dW1``, or ``d(0.5)`` for a number or an odd label."""
-    return f"d{name}" if _PLAIN_NAME.fullmatch(name) else f"d({name})"
-
-
-def _derivative(of: str, wrt: str) -> str:
-    return f"{_d(of)}/{_d(wrt)}"
-
-
-# --- step records ------------------------------------------------------------------------------
+def _fill(template: str, texts: list[str]) -> str:
+    return _SLOTS.sub(lambda m: texts[int(m.group(1))], template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +56,7 @@ class TracedNode:
     grad: float
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(self)
+        return plain(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +74,12 @@ class ForwardStep:
     constant: float | None
     """The plain-number operand of ``x ** k``, which is not a node."""
     result: float
-    show: Callable[..., str] = field(repr=False, compare=False)
-    """The operation's ``show`` from the table: operand texts -> formula."""
+    template: str
+    """The row's ``show`` applied to numbered slots: the formula with its operands left out."""
+    symbol: str
+    """How a drawing writes the operation (the row's ``symbol``, or its name)."""
+    local: tuple[float | None, ...]
+    """d result / d operand for each operand, from the table (``None`` where it fails)."""
 
     phase = "forward"
 
@@ -171,22 +88,28 @@ class ForwardStep:
         texts = list(self.operand_names)
         if self.constant is not None:
             texts.append(format_number(self.constant, 12))
-        return self.show(*texts)
+        return _fill(self.template, texts)
 
     def substituted(self, digits: int = DEFAULT_DIGITS) -> str:
         """The formula with the operands' values: ``0.1*0.5 + 0.3*0.2 + 1.83``."""
-        texts = [_operand_text(v, digits) for v in self.operand_values]
+        texts = [operand_text(v, digits) for v in self.operand_values]
         if self.constant is not None:
-            texts.append(_operand_text(self.constant, digits))
-        return self.show(*texts)
+            texts.append(operand_text(self.constant, digits))
+        return _fill(self.template, texts)
+
+    def operation_text(self, digits: int = DEFAULT_DIGITS) -> str:
+        """What a drawing writes in the operation's node: ``*``, or ``0.5*·`` with a constant."""
+        if self.constant is None:
+            return self.symbol
+        return _fill(self.template, ["·", format_number(self.constant, digits)])
 
     def text(self, digits: int = DEFAULT_DIGITS) -> str:
         parts = [self.name, self.formula(), self.substituted(digits)]
         parts.append(format_number(self.result, digits))
-        return " = ".join(_drop_repeats(parts))
+        return " = ".join(drop_repeats(parts))
 
     def to_dict(self, digits: int = DEFAULT_DIGITS) -> dict[str, Any]:
-        return _plain(
+        return plain(
             self,
             phase=self.phase,
             formula=self.formula(),
@@ -224,11 +147,11 @@ class Contribution:
 
     def text(self, digits: int = DEFAULT_DIGITS) -> str:
         """``dE/ds = dE/dpredicted * dpredicted/ds = 0.844352143 * 0.109860473 = 0.0927609256``."""
-        target = _derivative(self.root_name, self.parent_name)
+        target = derivative(self.root_name, self.parent_name)
         rule = (
-            f"{_derivative(self.root_name, self.name)} * {_derivative(self.name, self.parent_name)}"
+            f"{derivative(self.root_name, self.name)} * {derivative(self.name, self.parent_name)}"
         )
-        numbers = f"{_operand_text(self.upstream, digits)} * {_operand_text(self.local, digits)}"
+        numbers = f"{operand_text(self.upstream, digits)} * {operand_text(self.local, digits)}"
         line = f"{target} {'=' if self.first else '+='} {rule} = {numbers}"
         line += f" = {format_number(self.product, digits)}"
         if not self.first:
@@ -236,7 +159,7 @@ class Contribution:
         return line
 
     def to_dict(self, digits: int = DEFAULT_DIGITS) -> dict[str, Any]:
-        return _plain(self, phase=self.phase, text=self.text(digits))
+        return plain(self, phase=self.phase, text=self.text(digits))
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +174,7 @@ class BackwardStep:
     """Empty when the upstream gradient is 0: like ``backward()``, nothing is passed on."""
 
     def text(self, digits: int = DEFAULT_DIGITS) -> str:
-        line = f"at {self.name}: {_derivative(self.root_name, self.name)} = "
+        line = f"at {self.name}: {derivative(self.root_name, self.name)} = "
         line += format_number(self.upstream, digits)
         if not self.contributions:
             line += " (zero: nothing to pass on)"
@@ -259,13 +182,10 @@ class BackwardStep:
 
     def to_dict(self, digits: int = DEFAULT_DIGITS) -> dict[str, Any]:
         contributions = [c.to_dict(digits) for c in self.contributions]
-        return _plain(self, text=self.text(digits), contributions=contributions)
+        return plain(self, text=self.text(digits), contributions=contributions)
 
 
 Step = ForwardStep | Contribution
-
-
-# --- the trace ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -273,7 +193,8 @@ class Trace:
     """A forward and a backward pass written out step by step; see ``explain``.
 
     Shows as text (``print``), as HTML tables in Jupyter and as Markdown
-    (``to_markdown()``); ``to_dict()`` is the JSON-ready form.
+    (``to_markdown()``); ``to_dict()`` is the JSON-ready form and ``from_dict()`` reads it
+    back into an equal trace.
     """
 
     root_id: str
@@ -287,7 +208,11 @@ class Trace:
     @property
     def steps(self) -> tuple[Step, ...]:
         """Every step in the order the algorithm takes them; ``steps[i].index == i + 1``."""
-        return self.forward + tuple(c for b in self.backward for c in b.contributions)
+        return self.forward + tuple(self.contributions())
+
+    def contributions(self) -> Iterable[Contribution]:
+        """Every chain-rule product, in the order of the backward pass."""
+        return (c for b in self.backward for c in b.contributions)
 
     def node(self, name: str) -> TracedNode:
         """The node with this name or id."""
@@ -301,29 +226,7 @@ class Trace:
         return {node.name: node.grad for node in self.nodes if node.kind != "op"}
 
     def to_text(self, digits: int | None = None) -> str:
-        digits = _check_digits(self.digits if digits is None else digits)
-        leaves = [n for n in self.nodes if n.kind != "op"]
-        inputs = [f"{n.name} = {format_number(n.data, digits)}" for n in leaves if n.kind == "leaf"]
-        lines = ["Inputs: " + (", ".join(inputs) or "none")]
-        lines.append("")
-        lines.append(f"Forward pass ({len(self.forward)} steps)")
-        width = len(str(len(self.steps)))
-        for step in self.forward:
-            lines.append(f"  {step.index:>{width}}. {step.text(digits)}")
-        lines.append("")
-        seed = format_number(self.seed, digits)
-        lines.append(f"Backward pass, from {_derivative(self.root_name, self.root_name)} = {seed}")
-        for node_step in self.backward:
-            lines.append(f"  {node_step.text(digits)}")
-            for c in node_step.contributions:
-                lines.append(f"    {c.index:>{width}}. {c.text(digits)}")
-        lines.append("")
-        lines.append(f"Gradients of {self.root_name}")
-        for n in leaves:
-            lines.append(
-                f"  {_derivative(self.root_name, n.name)} = {format_number(n.grad, digits)}"
-            )
-        return "\n".join(lines)
+        return trace_text(self, check_digits(self.digits if digits is None else digits))
 
     def __str__(self) -> str:
         return self.to_text()
@@ -336,101 +239,18 @@ class Trace:
         )
 
     def to_markdown(self, digits: int | None = None) -> str:
-        digits = _check_digits(self.digits if digits is None else digits)
-        fmt = format_number
-        out = [f"**Forward pass** ({len(self.forward)} steps)", ""]
-        out.append("| # | node | operation | formula | substituted | value |")
-        out.append("|---|---|---|---|---|---|")
-        for s in self.forward:
-            cells = [
-                str(s.index),
-                _md_code(s.name),
-                s.op,
-                _md_code(s.formula()),
-                _md_code(s.substituted(digits)),
-                fmt(s.result, digits),
-            ]
-            out.append("| " + " | ".join(cells) + " |")
-        seed = f"{_derivative(self.root_name, self.root_name)} = {fmt(self.seed, digits)}"
-        out += ["", f"**Backward pass**, from `{seed}`", ""]
-        out.append("| # | node | upstream | parent | local | product | parent's gradient |")
-        out.append("|---|---|---|---|---|---|---|")
-        for c in self._contributions():
-            cells = [
-                str(c.index),
-                _md_code(c.name),
-                fmt(c.upstream, digits),
-                _md_code(c.parent_name),
-                fmt(c.local, digits),
-                fmt(c.product, digits),
-                fmt(c.accumulated, digits),
-            ]
-            out.append("| " + " | ".join(cells) + " |")
-        return "\n".join(out)
+        return trace_markdown(self, check_digits(self.digits if digits is None else digits))
 
     def _repr_html_(self) -> str:
         return self.to_html_table()
 
     def to_html_table(self, digits: int | None = None) -> str:
         """Two HTML tables (forward, backward); rows carry ``data-node-id`` for linking."""
-        digits = _check_digits(self.digits if digits is None else digits)
-        fmt = format_number
-        forward_rows = [
-            (
-                s.node_id,
-                [
-                    str(s.index),
-                    s.name,
-                    s.op,
-                    s.formula(),
-                    s.substituted(digits),
-                    fmt(s.result, digits),
-                ],
-            )
-            for s in self.forward
-        ]
-        backward_rows = [
-            (
-                c.node_id,
-                [
-                    str(c.index),
-                    c.name,
-                    fmt(c.upstream, digits),
-                    c.parent_name,
-                    fmt(c.local, digits),
-                    fmt(c.product, digits),
-                    fmt(c.accumulated, digits),
-                ],
-            )
-            for c in self._contributions()
-        ]
-        seed = f"{_derivative(self.root_name, self.root_name)} = {fmt(self.seed, digits)}"
-        return (
-            '<div class="autograd-lite-trace">'
-            + _html_table(
-                f"Forward pass ({len(self.forward)} steps)",
-                ["#", "node", "operation", "formula", "substituted", "value"],
-                forward_rows,
-            )
-            + _html_table(
-                f"Backward pass, from {seed}",
-                [
-                    "#",
-                    "node",
-                    f"upstream d{self.root_name}/d node",
-                    "parent",
-                    "local d node/d parent",
-                    "product",
-                    "parent's gradient after",
-                ],
-                backward_rows,
-            )
-            + "</div>"
-        )
+        return trace_html(self, check_digits(self.digits if digits is None else digits))
 
     def to_dict(self, digits: int | None = None) -> dict[str, Any]:
         """Plain lists, strings and floats (with the rendered text of each step)."""
-        digits = _check_digits(self.digits if digits is None else digits)
+        digits = check_digits(self.digits if digits is None else digits)
         return {
             "root_id": self.root_id,
             "root_name": self.root_name,
@@ -444,11 +264,40 @@ class Trace:
     def to_json(self, digits: int | None = None) -> str:
         return json.dumps(self.to_dict(digits))
 
-    def _contributions(self) -> Iterable[Contribution]:
-        return (c for b in self.backward for c in b.contributions)
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Trace:
+        """The trace ``to_dict()`` wrote (the rendered texts in it are ignored)."""
+        return cls(
+            root_id=data["root_id"],
+            root_name=data["root_name"],
+            seed=float(data["seed"]),
+            nodes=tuple(_record(TracedNode, n) for n in data["nodes"]),
+            forward=tuple(_record(ForwardStep, s) for s in data["forward"]),
+            backward=tuple(
+                _record(
+                    BackwardStep,
+                    b,
+                    contributions=tuple(_record(Contribution, c) for c in b["contributions"]),
+                )
+                for b in data["backward"]
+            ),
+            digits=int(data["digits"]),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Trace:
+        return cls.from_dict(json.loads(text))
 
 
-def _drop_repeats(parts: Sequence[str]) -> list[str]:
+def _record(kind: type, data: dict[str, Any], **given: Any) -> Any:
+    values = {}
+    for f in fields(kind):
+        value = given[f.name] if f.name in given else data[f.name]
+        values[f.name] = tuple(value) if isinstance(value, list) else value
+    return kind(**values)
+
+
+def drop_repeats(parts: Iterable[str]) -> list[str]:
     """``v1 = 2*3 = 2*3 = 6`` reads better as ``v1 = 2*3 = 6``."""
     kept: list[str] = []
     for part in parts:
@@ -457,58 +306,37 @@ def _drop_repeats(parts: Sequence[str]) -> list[str]:
     return kept
 
 
-def _md_code(text: str) -> str:
-    return "`" + text.replace("|", "\\|") + "`"
-
-
-def _html_table(caption: str, headers: list[str], rows: list[tuple[str, list[str]]]) -> str:
-    esc = html.escape
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join(
-        f'<tr data-node-id="{esc(node_id)}">'
-        + "".join(f"<td>{esc(c)}</td>" for c in cells)
-        + "</tr>"
-        for node_id, cells in rows
-    )
-    return (
-        f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-    )
-
-
 def explain(root: Value, *, seed: float = 1.0, digits: int = DEFAULT_DIGITS) -> Trace:
-    """Trace the forward pass of ``root``'s graph and a backward pass from ``root``.
+    """A snapshot of ``root``'s graph: its forward pass and a backward pass from ``root``.
 
     The backward pass is replayed, not read from ``.grad``: the graph is left
     untouched, and each gradient is the one a fresh ``root.backward(seed)`` stores
-    (for leaves: what it adds to their ``.grad``).
+    (for leaves: what it adds to their ``.grad``). A graph whose Values changed
+    after its forward pass raises ``GraphChangedError`` instead of being recorded.
     """
+    return snapshot(root, seed=seed, digits=digits)[0]
+
+
+def snapshot(
+    root: Value, *, seed: float = 1.0, digits: int = DEFAULT_DIGITS
+) -> tuple[Trace, dict[Value, NodeName]]:
+    """``explain(root)`` and the names it gave each Value (for readers handed a Value)."""
     if not isinstance(root, Value):
-        raise TypeError(f"explain() takes a Value, got {type(root).__name__}")
-    _check_digits(digits)
+        raise ArgumentTypeError(f"explain() takes a Value, got {type(root).__name__}")
+    check_digits(digits)
     if isinstance(seed, bool) or not isinstance(seed, (int, float)):
-        raise TypeError(f"explain(seed=...) takes a number, got {type(seed).__name__}")
+        raise ArgumentTypeError(f"explain(seed=...) takes a number, got {type(seed).__name__}")
     order = topological_order(root)
     names = node_names(order)
+    check_unchanged(order, names)
     root_name = names[root].name
 
     forward: list[ForwardStep] = []
+    derivatives: dict[Value, tuple[float, ...] | None] = {}
     for node in order:
         if node.parents:
-            forward.append(
-                ForwardStep(
-                    index=len(forward) + 1,
-                    node_id=names[node].node_id,
-                    name=names[node].name,
-                    op=node.op.name,
-                    operand_ids=tuple(names[p].node_id for p in node.parents),
-                    operand_names=tuple(names[p].name for p in node.parents),
-                    operand_values=tuple(p.data for p in node.parents),
-                    constant=node.constant,
-                    result=node.data,
-                    show=node.op.show,
-                )
-            )
+            derivatives[node] = edge_locals(node)
+            forward.append(_forward_step(node, names, len(forward) + 1, derivatives[node]))
 
     grads = {node: 0.0 for node in order}
     grads[root] = float(seed)
@@ -521,9 +349,10 @@ def explain(root: Value, *, seed: float = 1.0, digits: int = DEFAULT_DIGITS) -> 
         upstream = grads[node]
         contributions: list[Contribution] = []
         if upstream != 0.0:  # as in backward(): a zero gradient passes nothing on
-            for position, (parent, local) in enumerate(
-                zip(node.parents, _local_grads(node, names), strict=True)
-            ):
+            locals_ = derivatives[node]
+            if locals_ is None:
+                raise underivable_error(node, names)
+            for position, (parent, local) in enumerate(zip(node.parents, locals_, strict=True)):
                 product = local * upstream
                 grads[parent] += product
                 index += 1
@@ -566,7 +395,7 @@ def explain(root: Value, *, seed: float = 1.0, digits: int = DEFAULT_DIGITS) -> 
         )
         for n in order
     )
-    return Trace(
+    trace = Trace(
         root_id=names[root].node_id,
         root_name=root_name,
         seed=float(seed),
@@ -575,213 +404,46 @@ def explain(root: Value, *, seed: float = 1.0, digits: int = DEFAULT_DIGITS) -> 
         backward=tuple(backward),
         digits=digits,
     )
+    return trace, names
 
 
-def _local_grads(node: Value, names: dict[Value, NodeName]) -> tuple[float, ...]:
-    """The table's local derivatives as floats, with an error naming the node if they fail."""
+def _forward_step(
+    node: Value, names: dict[Value, NodeName], index: int, locals_: tuple[float, ...] | None
+) -> ForwardStep:
+    op = node.op
+    slots = len(node.parents) + (1 if op.has_constant else 0)
+    return ForwardStep(
+        index=index,
+        node_id=names[node].node_id,
+        name=names[node].name,
+        op=op.name,
+        operand_ids=tuple(names[p].node_id for p in node.parents),
+        operand_names=tuple(names[p].name for p in node.parents),
+        operand_values=tuple(p.data for p in node.parents),
+        constant=node.constant,
+        result=node.data,
+        template=op.show(*[_SLOT.format(i) for i in range(slots)]),
+        symbol=op.drawn_as,
+        local=locals_ if locals_ is not None else (None,) * len(node.parents),
+    )
+
+
+def edge_locals(node: Value) -> tuple[float, ...] | None:
+    """The table's local derivatives as floats, or ``None`` where the row cannot give them."""
     try:
         return tuple(float(g) for g in local_grads(node))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def underivable_error(node: Value, names: dict[Value, NodeName]) -> DomainError:
+    try:
+        local_grads(node)
+        reason = "not a number"
     except (ArithmeticError, ValueError) as exc:
-        operands = ", ".join(f"{names[p].name} = {p.data!r}" for p in node.parents)
-        raise DomainError(
-            f"the local derivative of {node.op.name} at {names[node].name} cannot be computed "
-            f"({operands}): {exc}"
-        ) from None
-
-
-# --- chain-rule derivations --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ChainFactor:
-    """d ``of`` / d ``wrt`` along one segment: the sum, over the unlabelled sub-paths between
-    them, of the product of the table's local derivatives (one edge: just that derivative)."""
-
-    of_id: str
-    of_name: str
-    wrt_id: str
-    wrt_name: str
-    value: float
-
-    def symbol(self) -> str:
-        return _derivative(self.of_name, self.wrt_name)
-
-    def to_dict(self) -> dict[str, Any]:
-        return _plain(self, symbol=self.symbol())
-
-
-@dataclass(frozen=True, slots=True)
-class ChainPath:
-    """One path from the root down to the variable: its factors, root side first."""
-
-    factors: tuple[ChainFactor, ...]
-    product: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return _plain(self, factors=[f.to_dict() for f in self.factors])
-
-
-@dataclass(frozen=True)
-class ChainDerivation:
-    """One gradient derived the way the articles do:
-    ``dE/dW1 = dE/dpredicted * dpredicted/ds * ds/dW1 = 0.844352143 * 0.109860473 * 0.1``."""
-
-    root_id: str
-    root_name: str
-    wrt_id: str
-    wrt_name: str
-    paths: tuple[ChainPath, ...]
-    """Empty when the root does not depend on the variable."""
-    value: float
-    digits: int = DEFAULT_DIGITS
-
-    def symbol(self) -> str:
-        return _derivative(self.root_name, self.wrt_name)
-
-    def to_text(self, digits: int | None = None) -> str:
-        digits = _check_digits(self.digits if digits is None else digits)
-        lhs = self.symbol()
-        if not self.paths:
-            return f"{lhs} = 0 ({self.root_name} does not depend on {self.wrt_name})"
-        rule = " + ".join(" * ".join(f.symbol() for f in p.factors) for p in self.paths)
-        numbers = " + ".join(
-            " * ".join(_operand_text(f.value, digits) for f in p.factors) for p in self.paths
-        )
-        parts = [lhs, rule, numbers, format_number(self.value, digits)]
-        return " = ".join(_drop_repeats([p for p in parts if p]))
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def to_markdown(self, digits: int | None = None) -> str:
-        return _md_code(self.to_text(digits))
-
-    def _repr_html_(self) -> str:
-        return f'<code class="autograd-lite-chain">{html.escape(self.to_text())}</code>'
-
-    def to_dict(self, digits: int | None = None) -> dict[str, Any]:
-        digits = _check_digits(self.digits if digits is None else digits)
-        return {
-            "root_id": self.root_id,
-            "root_name": self.root_name,
-            "wrt_id": self.wrt_id,
-            "wrt_name": self.wrt_name,
-            "value": self.value,
-            "paths": [p.to_dict() for p in self.paths],
-            "text": self.to_text(digits),
-        }
-
-
-def chain(
-    root: Value,
-    wrt: Value,
-    *,
-    every_node: bool = False,
-    max_paths: int = 64,
-    digits: int = DEFAULT_DIGITS,
-) -> ChainDerivation:
-    """Derive d root / d wrt as a sum over paths of products of one factor per segment.
-
-    Labels set the granularity: a path is cut only at labelled nodes (and at
-    ``root`` and ``wrt``), so with ``s``, ``predicted`` and ``E`` labelled,
-    ``dE/dW1 = dE/dpredicted * dpredicted/ds * ds/dW1`` even when E is built from
-    several unlabelled nodes. ``every_node=True`` cuts at every node instead.
-    Every factor is made of ``local_grads()`` values; a derivation with more than
-    ``max_paths`` paths is refused rather than printed.
-    """
-    for what, v in (("root", root), ("wrt", wrt)):
-        if not isinstance(v, Value):
-            raise TypeError(f"chain() takes Values, got {type(v).__name__} as {what}")
-    _check_digits(digits)
-    order = topological_order(root)
-    names = node_names(order)
-    in_graph = wrt in names
-    if not in_graph:
-        names[wrt] = NodeName(wrt.label or "x", wrt.label or format_number(wrt.data, 12))
-
-    def derivation(paths: tuple[ChainPath, ...], value: float) -> ChainDerivation:
-        return ChainDerivation(
-            root_id=names[root].node_id,
-            root_name=names[root].name,
-            wrt_id=names[wrt].node_id,
-            wrt_name=names[wrt].name,
-            paths=paths,
-            value=value,
-            digits=digits,
-        )
-
-    if wrt is root:
-        return derivation((ChainPath((), 1.0),), 1.0)
-    if not in_graph:
-        return derivation((), 0.0)
-
-    start = order.index(wrt)
-    above = order[start:]  # wrt, then the nodes after it: all that can depend on it
-    depends = {wrt}
-    for node in above[1:]:
-        if any(p in depends for p in node.parents):
-            depends.add(node)
-    relevant = [n for n in above if n in depends]
-    cuts = [n for n in relevant if n is wrt or n is root or every_node or n.label]
-    is_cut = set(cuts)
-    local = {n: _local_grads(n, names) for n in relevant if n.parents}
-
-    # One pass upward. routes[n] maps each cut c below a non-cut node n to d n / d c, summed
-    # over the unlabelled routes between them; at a cut node those sums become its segments.
-    segment: dict[Value, list[tuple[Value, float]]] = {k: [] for k in cuts}
-    routes: dict[Value, dict[Value, float]] = {}
-    for node in relevant[1:]:
-        sums: dict[Value, float] = {}
-        for parent, d in zip(node.parents, local[node], strict=True):
-            if parent in is_cut:
-                incoming = {parent: None}
-            elif parent in routes:
-                incoming = routes[parent]
-            else:
-                continue  # a parent that does not depend on wrt
-            for cut, f in incoming.items():
-                term = d if f is None else f * d
-                sums[cut] = sums[cut] + term if cut in sums else term
-        if node in is_cut:
-            for cut, value in sums.items():
-                segment[cut].append((node, value))
-        else:
-            routes[node] = sums
-
-    count = {root: 1}
-    for k in reversed(cuts[:-1]):
-        count[k] = sum(count[u] for u, _ in segment[k])
-    if count[wrt] > max_paths:
-        raise ValueError(
-            f"d{names[root].name}/d{names[wrt].name} runs along {count[wrt]} paths between "
-            f"labelled nodes, more than max_paths={max_paths}; pass max_paths={count[wrt]} "
-            "or label fewer intermediate nodes"
-        )
-
-    paths: list[ChainPath] = []
-    stack: list[tuple[Value, tuple | None]] = [(wrt, None)]
-    while stack:  # depth-first over the cut nodes, no recursion; factors kept as a linked list
-        k, link = stack.pop()
-        if k is root:
-            factors = []
-            while link is not None:  # newest first: the root side of the path
-                factor, link = link
-                factors.append(factor)
-            product = 1.0
-            for f in factors:
-                product *= f.value
-            paths.append(ChainPath(tuple(factors), product))
-            continue
-        for upper, value in reversed(segment[k]):
-            factor = ChainFactor(
-                of_id=names[upper].node_id,
-                of_name=names[upper].name,
-                wrt_id=names[k].node_id,
-                wrt_name=names[k].name,
-                value=value,
-            )
-            stack.append((upper, (factor, link)))
-    total = 0.0
-    for p in paths:
-        total += p.product
-    return derivation(tuple(paths), total)
+        reason = str(exc)
+    operands = ", ".join(f"{names[p].name} = {p.data!r}" for p in node.parents)
+    return DomainError(
+        f"the local derivative of {node.op.name} at {names[node].name} cannot be computed "
+        f"({operands}): {reason}"
+    )
