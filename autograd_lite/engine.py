@@ -11,9 +11,11 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from .errors import NonFiniteError, OperandTypeError
 from .failures import operation_failure
+from .higher_order import propagate_values
 from .ops import (
     ADD,
     ADD_K,
@@ -341,7 +343,8 @@ def propagate(order: list[Value], seed: float | Value, create_graph: bool) -> No
         if node.parents:
             node.grad = 0.0
     if create_graph:
-        _propagate_values(order, root, seed if isinstance(seed, Value) else Value(seed))
+        seed = seed if isinstance(seed, Value) else Value(seed)
+        propagate_values(order, root, seed, partial(local_grads, as_values=True))
         return
     root.grad += float(seed)
     node = root
@@ -357,22 +360,3 @@ def propagate(order: list[Value], seed: float | Value, create_graph: bool) -> No
         raise operation_failure(
             node.op, node.parents, node.constant, exc, in_backward=True
         ) from None
-
-
-def _propagate_values(order: list[Value], root: Value, seed: Value) -> None:
-    """The chain rule recorded as Values, for ``create_graph=True``."""
-    root.grad = seed if _is_zero(root.grad) else root.grad + seed
-    for node in reversed(order):
-        if not node.parents or _is_zero(node.grad):
-            continue
-        g = node.grad
-        for parent, local in zip(node.parents, local_grads(node, as_values=True)):
-            contribution = g if not isinstance(local, Value) and local == 1.0 else local * g
-            parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution
-    for node in order:
-        if node.parents and isinstance(node.grad, Value):
-            node.grad = node.grad.data  # an intermediate's Value would refer back to the node
-
-
-def _is_zero(g: float | Value) -> bool:
-    return not isinstance(g, Value) and g == 0.0

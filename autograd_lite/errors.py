@@ -45,6 +45,13 @@ class GraphChangedError(AutogradError, ValueError):
     """
 
 
+class NodeNotFoundError(AutogradError, KeyError):
+    """No node of a trace or a graph has the name asked for."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
 class DotNotFoundError(AutogradError, RuntimeError):
     """Graphviz's ``dot`` program is missing; the message says how to install it."""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .engine import Value, no_grad
+from .errors import ArgumentTypeError
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def gradcheck(
     leaves = [Value(x, label) for x, label in zip(points, labels)]
     out = f(*leaves)
     if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+        raise ArgumentTypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
     out.backward()
 
     def at(i: int, x: float) -> float:
