@@ -269,7 +269,11 @@ def apply(op: Op, *operands: Value | float, constant: float | None = None) -> Va
         raise OperandTypeError(f"apply() takes an Op (a row of the table), got {type(op).__name__}")
     if not operands:
         raise OperandTypeError(f"apply({op.name}) needs at least one operand, got none")
-    parents = tuple(as_value(x, op.name) for x in operands)
+    parents = operands
+    for x in operands:  # Values pass as they are; one plain number makes a new tuple
+        if type(x) is not Value:
+            parents = tuple(as_value(x, op.name) for x in operands)
+            break
     if op.has_constant:
         if constant is None or len(parents) != 1:
             raise OperandTypeError(

@@ -21,10 +21,10 @@ def _values(xs: Iterable[Value | float], symbol: str) -> tuple[Value, ...]:
 
 def vsum(values: Iterable[Value | float]) -> Value:
     """The sum of ``values`` as one node (0.0 for no values)."""
-    parents = _values(values, "vsum")
-    if not parents:
+    operands = tuple(values)
+    if not operands:
         return Value(0.0)
-    return apply(VSUM, *parents)
+    return apply(VSUM, *operands)  # apply makes Values of plain numbers, in one pass
 
 
 def dot(
@@ -35,22 +35,22 @@ def dot(
         raise ArgumentError(
             f"dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
         )
-    parents: list[Value] = []
-    for w, x in zip(_values(ws, "dot"), _values(xs, "dot")):
-        parents += (x, w)
+    operands: list[Value | float] = []
+    for w, x in zip(ws, xs):
+        operands += (x, w)
     if bias is not None:
-        parents += _values([bias], "dot")
-    if not parents:
+        operands.append(bias)
+    if not operands:
         return Value(0.0)
-    return apply(DOT, *parents)
+    return apply(DOT, *operands)
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:
     """``log(exp(x1) + ... + exp(xn))``, shifted by the largest term so it never overflows."""
-    parents = _values(values, "logsumexp")
-    if not parents:
+    operands = tuple(values)
+    if not operands:
         raise DomainError("logsumexp needs at least one value, got an empty sequence")
-    return apply(LOGSUMEXP, *parents)
+    return apply(LOGSUMEXP, *operands)
 
 
 def log_softmax(values: Iterable[Value | float]) -> list[Value]:

@@ -31,6 +31,8 @@ def test_the_readme_code_runs_and_prints_what_it_says(tmp_path, monkeypatch):
     assert lines[2].startswith("0.0927609255")
     assert "= 0.844352143 * 0.109860473 * 0.1 = 0.00927609256" in printed.getvalue()
     assert namespace["history"].accuracy[-1] == 1.0
+    # an operation added from outside the package, differentiated twice
+    assert "v1 = sin(x) = sin(0.7) = 0.644218 1.179607 1.078732" in lines
     assert (tmp_path / "moons.json").exists() and (tmp_path / "neuron.svg").exists()
 
 
