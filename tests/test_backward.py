@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value, dot, grad, log_softmax, logsumexp, softmax, topological_order, vsum
+from tests.numeric import central_differences
 
 N_LEAVES = 3
 
@@ -59,21 +60,11 @@ def gradient(tree, point):
     return [leaf.grad for leaf in leaves]
 
 
-def numeric_gradient(f, point, h=1e-6):
-    result = []
-    for i in range(len(point)):
-        up, down = list(point), list(point)
-        up[i] += h
-        down[i] -= h
-        result.append((f(up) - f(down)) / (2 * h))
-    return result
-
-
 @settings(max_examples=150, deadline=None)
 @given(tree=expressions, point=points)
 def test_random_expressions_match_finite_differences(tree, point):
     analytic = gradient(tree, point)
-    numeric = numeric_gradient(lambda p: float(evaluate(tree, p)), point)
+    numeric = central_differences(lambda p: float(evaluate(tree, p)), point)
     assert analytic == pytest.approx(numeric, rel=1e-5, abs=1e-6)
 
 

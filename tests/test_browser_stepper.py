@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from autograd_lite import GraphTooLargeError, Trace, explain, save_html
-from nn.examples import CATALOGUE, run
+from nn.examples import CATALOGUE
 
 pytest_plugins = ["tests.browser_fixtures"]  # browser (one a session) and tab (one a test)
 
@@ -92,9 +92,9 @@ class Stepper:
 
 
 @pytest.fixture(scope="module")
-def neuron(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Trace]:
+def neuron(tmp_path_factory: pytest.TempPathFactory, example_result) -> tuple[Path, Trace]:
     """The gad-neuron example's page, and the trace its records come from."""
-    root = run("gad-neuron").root
+    root = example_result("gad-neuron").root
     path = save_html(root, tmp_path_factory.mktemp("stepper") / "gad_neuron.html")
     return path, explain(root)
 
@@ -317,8 +317,10 @@ EXISTING = [name for name, mod in CATALOGUE.items() if find_spec(f"nn.examples.{
 
 
 @pytest.mark.parametrize("name", EXISTING)
-def test_each_catalogue_example_makes_a_page_that_loads_without_errors(name, tab, tmp_path):
-    result = run(name)
+def test_each_catalogue_example_makes_a_page_that_loads_without_errors(
+    name, tab, tmp_path, example_result
+):
+    result = example_result(name)
     if result.root is None:
         pytest.fail(f"{name} has no graph")
     try:

@@ -98,12 +98,12 @@ def test_bias_gradient_is_the_exact_one_not_the_articles_zero():
     # The article says ds/db = 0 (its text even labels it ds/dW1), leaves b out of the
     # chain rule and moves b with the perceptron rule (b = 1.821556479). In fact b enters
     # s with coefficient 1, so dE/db = (predicted - desired) * predicted * (1 - predicted).
-    mpmath.mp.dps = 50
-    s = mpmath.mpf("0.1") * mpmath.mpf("0.5") + mpmath.mpf("0.3") * mpmath.mpf("0.2")
-    s += mpmath.mpf("1.83")
-    p = 1 / (1 + mpmath.exp(-s))
-    exact = (p - mpmath.mpf("0.03")) * p * (1 - p)
-    assert mpmath.nstr(exact, 12) == "0.0927609255818"
+    with mpmath.workdps(50):
+        s = mpmath.mpf("0.1") * mpmath.mpf("0.5") + mpmath.mpf("0.3") * mpmath.mpf("0.2")
+        s += mpmath.mpf("1.83")
+        p = 1 / (1 + mpmath.exp(-s))
+        exact = (p - mpmath.mpf("0.03")) * p * (1 - p)
+        assert mpmath.nstr(exact, 12) == "0.0927609255818"
 
     n = computed()
     assert n.b.grad == pytest.approx(float(exact), rel=1e-14)

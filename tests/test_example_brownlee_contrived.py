@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import random
 import shutil
-import warnings
 from pathlib import Path
 
 import mpmath
 import pytest
 
-import nn.examples
 from autograd_lite import explain, save_svg, topological_order
 from tests import brownlee_by_hand as by_hand
 from tests.cli import example_table
 from tests.reference import check_printed_numbers, reference
 
-mpmath.mp.dps = 40
-
+EXAMPLE = "brownlee-contrived"  # run by the `result` fixture (tests/conftest.py), once a session
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_ID = "brownlee_backprop_from_scratch"
 REFERENCE = reference(EXAMPLE_ID)
@@ -30,11 +27,6 @@ EXPECTED = REFERENCE["expected"]
 DATASET = REFERENCE["inputs"]["contrived_dataset"]
 HARDCODED = REFERENCE["initial_parameters"]["predict_hardcoded_network"]
 BACKPROP_NETWORK = REFERENCE["initial_parameters"]["backprop_test_network"]
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("brownlee-contrived")
 
 
 @pytest.fixture(scope="module")
@@ -131,10 +123,10 @@ def test_final_weights_outputs_and_deltas_to_1e_12(result, transcribed):
 
 
 def _mp(x: float):
-    return mpmath.mpf(x)  # the float's exact binary value, then 40-digit arithmetic
+    return mpmath.mpf(x)  # the float's exact binary value, then 40-digit arithmetic (mp40)
 
 
-def test_backprop_test_deltas_equal_forty_digit_arithmetic(result):
+def test_backprop_test_deltas_equal_forty_digit_arithmetic(result, mp40):
     h = _mp(BACKPROP_NETWORK["hidden"][0]["output"])
     outputs = [_mp(n["output"]) for n in BACKPROP_NETWORK["output"]]
     weights = [_mp(n["weights"][0]) for n in BACKPROP_NETWORK["output"]]
@@ -172,7 +164,7 @@ def test_backprop_test_by_hand_gives_the_printed_deltas():
     assert network[0][0]["delta"] == EXPECTED["backprop_test.hidden_delta(current)"]["published"]
 
 
-def test_the_stored_outputs_are_sigmoid_of_the_bias_not_the_forward_outputs(result):
+def test_the_stored_outputs_are_sigmoid_of_the_bias_not_the_forward_outputs(result, mp40):
     stored = [n["output"] for n in BACKPROP_NETWORK["output"]]
     for neuron, o in zip(BACKPROP_NETWORK["output"], stored):
         bias = neuron["weights"][-1]
@@ -192,7 +184,7 @@ def _init_network():
     return [EXPECTED["init_test.hidden"]["published"], EXPECTED["init_test.output"]["published"]]
 
 
-def test_init_and_forward_tests_by_hand(result):
+def test_init_and_forward_tests_by_hand(result, mp40):
     network = by_hand.initialize_network(random.Random(1), 2, 1, 2)
     assert by_hand.weights_of(network) == _init_network()
     assert result["init_test.hidden"].computed == _init_network()[0]
@@ -275,14 +267,8 @@ def test_cli_prints_the_table(tmp_path):
     assert "Forward pass" not in out  # --table-only leaves out the step-through
 
 
-def test_pytorch_autograd_trains_to_the_same_weights(result):
+def test_pytorch_autograd_trains_to_the_same_weights(result, torch):
     """An optional third route: the same 200 SGD steps with torch's float64 autograd."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch warns when numpy is absent
-            import torch
-    except ImportError:
-        pytest.skip("optional cross-check: PyTorch is not installed (pip install torch==2.13.0)")
     initial = result["train.initial_weights"].computed
     layers = [torch.tensor(layer, dtype=torch.float64, requires_grad=True) for layer in initial]
     for _ in range(20):

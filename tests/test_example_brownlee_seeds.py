@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-import nn.examples
 from autograd_lite import topological_order
 from nn.examples import brownlee_seeds
 from tests import brownlee_by_hand as by_hand
 from tests.cli import example_table, run_cli
 from tests.reference import check_printed_numbers, reference
 
+EXAMPLE = "brownlee-seeds"  # the quick variant: 20 epochs, scored at 1 and 20; `result` runs it
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_ID = "brownlee_backprop_from_scratch"
 EXPECTED = reference(EXAMPLE_ID)["expected"]
@@ -58,11 +58,6 @@ def close(computed, expected, tol):
 
 def _flat(x):
     return [x] if isinstance(x, (int, float)) else [v for item in x for v in _flat(item)]
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("brownlee-seeds")  # the quick variant: 20 epochs, scored at 1 and 20
 
 
 def test_the_default_run_is_the_quick_variant_and_says_so(result):

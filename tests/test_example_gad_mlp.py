@@ -8,29 +8,24 @@ from __future__ import annotations
 
 import math
 import shutil
-import warnings
 from pathlib import Path
 
 import mpmath
 import pytest
 
-import nn.examples
 from autograd_lite import draw, topological_order
 from nn.examples import gad_mlp as example
 from tests.cli import example_table
+from tests.numeric import central_differences
 from tests.reference import check_printed_numbers, reference
 
+EXAMPLE = "gad-mlp"  # run by the `result` fixture (tests/conftest.py), once a session
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_ID = "gad_mlp_ch09_3_7_5_4_1"
 WEIGHTS = reference(REFERENCE_ID)["initial_parameters"]["weights_numpy_seed0"]
 X, Y, NEW = [0.1, 0.4, 4.1], 0.2, [0.2, 3.1, 1.7]
 STEP0 = "seed0.step0."
 GD = "seed0.exact_gd."
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("gad-mlp")
 
 
 def forward(weights, x, exp):
@@ -139,25 +134,14 @@ def test_every_weight_gradient_equals_finite_differences_of_the_forward_pass(res
         def error(ws):
             return (forward(ws, x, mpmath.exp)[-1][0] - y) ** 2
 
-        for n, matrix in enumerate(weights):
-            for j, row in enumerate(matrix):
-                for i, w in enumerate(row):
-                    row[i] = w + h
-                    up = error(weights)
-                    row[i] = w - h
-                    down = error(weights)
-                    row[i] = w
-                    fd = (up - down) / (2 * h)
-                    assert got[n][j][i] == pytest.approx(float(fd), rel=1e-12, abs=0), (n, j, i)
+        fd = central_differences(error, weights, h=h)
+    for n, matrix in enumerate(fd):
+        for j, row in enumerate(matrix):
+            for i, derivative in enumerate(row):
+                assert got[n][j][i] == pytest.approx(float(derivative), rel=1e-12, abs=0), (n, j, i)
 
 
-def test_gradients_against_torch_when_installed(result):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch warns when numpy is absent
-            import torch
-    except ImportError:
-        pytest.skip("optional cross-check: PyTorch is not installed (pip install torch==2.13.0)")
+def test_gradients_against_torch_when_installed(result, torch):
     params = [torch.tensor(m, dtype=torch.float64, requires_grad=True) for m in WEIGHTS]
     h = torch.tensor(X, dtype=torch.float64)
     for w in params:

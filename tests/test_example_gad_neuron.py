@@ -5,19 +5,13 @@ from __future__ import annotations
 import mpmath
 import pytest
 
-import nn.examples
 from tests.reference import check_printed_numbers
 
-mpmath.mp.dps = 40
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("gad-neuron")
+EXAMPLE = "gad-neuron"  # run by the `result` fixture (tests/conftest.py), once a session
 
 
 def by_hand(w1, w2, b, x1="0.1", x2="0.3", desired="0.03"):
-    """The neuron and its gradients in 40-digit arithmetic, differentiated by hand."""
+    """The neuron and its gradients in 40-digit arithmetic (the caller's mp40), by hand."""
     x1, x2, desired = mpmath.mpf(x1), mpmath.mpf(x2), mpmath.mpf(desired)
     s = x1 * w1 + x2 * w2 + b
     p = 1 / (1 + mpmath.exp(-s))
@@ -26,7 +20,8 @@ def by_hand(w1, w2, b, x1="0.1", x2="0.3", desired="0.03"):
     return {"s": s, "p": p, "E": e, "dE/dW1": de_ds * x1, "dE/dW2": de_ds * x2, "dE/db": de_ds}
 
 
-EXACT = by_hand(mpmath.mpf("0.5"), mpmath.mpf("0.2"), mpmath.mpf("1.83"))
+with mpmath.workdps(40):
+    EXACT = by_hand(mpmath.mpf("0.5"), mpmath.mpf("0.2"), mpmath.mpf("1.83"))
 
 
 def test_every_printed_number_is_there_and_mismatches_where_the_reference_says(result):
@@ -63,7 +58,7 @@ def test_engine_values_equal_forty_digit_arithmetic(result):
         assert result[key].computed == pytest.approx(float(EXACT[name]), rel=1e-14)
 
 
-def test_the_bias_gradient_the_article_never_computes(result):
+def test_the_bias_gradient_the_article_never_computes(result, mp40):
     # The article says ds/db = 0 and so never computes dE/db; ds/db = 1 and
     # dE/db = dE/ds = 0.0927609255818...
     assert float(EXACT["dE/db"]) == pytest.approx(0.0927609255818, abs=1e-13)
@@ -82,7 +77,7 @@ def test_the_articles_table_swaps_w1_and_w2(result):
     assert (round(w2, 9), round(w1, 9), round(b, 9)) == (0.197466944, 0.499155648, 1.821556479)
 
 
-def test_second_forward_pass_from_the_printed_weights_matches_the_article(result):
+def test_second_forward_pass_from_the_printed_weights_matches_the_article(result, mp40):
     again = by_hand(
         mpmath.mpf("0.49990723907"), mpmath.mpf("0.1997217172"), mpmath.mpf("1.821556479")
     )
@@ -91,7 +86,7 @@ def test_second_forward_pass_from_the_printed_weights_matches_the_article(result
     assert result["forward2_article_mix.E"].agreement == "exact"
 
 
-def test_pure_gradient_descent_second_pass(result):
+def test_pure_gradient_descent_second_pass(result, mp40):
     b = mpmath.mpf("1.83") - mpmath.mpf("0.01") * EXACT["dE/db"]
     w1 = mpmath.mpf("0.5") - mpmath.mpf("0.01") * EXACT["dE/dW1"]
     w2 = mpmath.mpf("0.2") - mpmath.mpf("0.01") * EXACT["dE/dW2"]

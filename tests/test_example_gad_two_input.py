@@ -13,20 +13,16 @@ from pathlib import Path
 import mpmath
 import pytest
 
-import nn.examples
 from nn.examples import gad_two_input as example
 from tests.cli import example_table
+from tests.numeric import central_differences
 from tests.reference import check_printed_numbers
 
+EXAMPLE = "gad-two-input"  # run by the `result` fixture (tests/conftest.py), once a session
 REPO = Path(__file__).resolve().parents[1]
 PRINTED_PREDICTION = 0.6999994386664375  # the article: "saturated at the value 0.6999994386664375"
 PRINTED_ERROR = 3.150953682878443e-13  # the article: "saturated at the value 3.150953682878443e-13"
 V = "variant_w1=w2=0.5."
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("gad-two-input")
 
 
 def article_loop(w1: float, w2: float, iterations: int = 80_000):
@@ -157,9 +153,7 @@ def test_first_gradients_against_finite_differences_of_the_forward_pass(result):
     def err(w1, w2):
         return (1 / (1 + math.exp(-(0.1 * w1 + 0.4 * w2))) - 0.7) ** 2
 
-    h = 1e-6
-    fd1 = (err(0.5 + h, 0.5) - err(0.5 - h, 0.5)) / (2 * h)
-    fd2 = (err(0.5, 0.5 + h) - err(0.5, 0.5 - h)) / (2 * h)
+    fd1, fd2 = central_differences(lambda w: err(*w), [0.5, 0.5], h=1e-6)
     assert result[V + "step0.gradw1"].computed == pytest.approx(fd1, rel=1e-8, abs=0)
     assert result[V + "step0.gradw2"].computed == pytest.approx(fd2, rel=1e-8, abs=0)
 

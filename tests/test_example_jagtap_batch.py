@@ -17,19 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-import nn.examples
 from autograd_lite import Value, grad, no_grad
 from nn.examples import jagtap_batch as ex
 from tests.cli import example_table
+from tests.numeric import central_differences
 from tests.reference import check_printed_numbers, reference
 
+EXAMPLE = "jagtap-batch"  # run by the `result` fixture (tests/conftest.py), once a session
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_ID = "jagtap_intuition_batch_average"
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("jagtap-batch")
 
 
 def test_reference_names_are_quantities_and_nothing_is_a_mismatch(result):
@@ -94,13 +90,7 @@ def test_the_batch_gradient_by_finite_differences_of_the_mean_loss(result):
             ]
             return ex.mean_loss(losses).data
 
-    h, point = 1e-6, [0.5, 0.2, 1.83]
-    differences = []
-    for i in range(3):
-        up, down = list(point), list(point)
-        up[i] += h
-        down[i] -= h
-        differences.append((mean_loss(*up) - mean_loss(*down)) / (2 * h))
+    differences = central_differences(lambda p: mean_loss(*p), [0.5, 0.2, 1.83], h=1e-6)
     assert result["neuron.batch_grad[W1,W2,b]"].computed == pytest.approx(differences, rel=1e-7)
 
 

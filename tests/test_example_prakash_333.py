@@ -15,23 +15,19 @@ from pathlib import Path
 import mpmath
 import pytest
 
-import nn.examples
 from autograd_lite import topological_order
 from nn.examples import prakash_333
 from nn.examples import prakash_333_article as article
 from tests.cli import example_table
+from tests.numeric import central_differences
 from tests.reference import check_printed_numbers, reference
 
+EXAMPLE = "prakash-333"  # run by the `result` fixture (tests/conftest.py), once a session
 REPO = Path(__file__).resolve().parents[1]
 REF_ID = "prakash_jay_3_3_3_relu_sigmoid_softmax"
 REF = reference(REF_ID)
 WRITTEN, CATEGORICAL = "sum-BCE", "categorical"
 R3 = range(3)
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("prakash-333")
 
 
 # --- the network in 40-digit arithmetic, differentiated by hand ---------------------------------
@@ -108,7 +104,8 @@ def by_hand(weights, loss: str) -> dict:
     }
 
 
-EXACT = {loss: by_hand(initial_weights(), loss) for loss in (WRITTEN, CATEGORICAL)}
+with mpmath.workdps(40):  # the weights too: mp("0.1") is one tenth to 40 digits
+    EXACT = {loss: by_hand(initial_weights(), loss) for loss in (WRITTEN, CATEGORICAL)}
 
 
 def floats(x) -> list:
@@ -364,21 +361,10 @@ def test_categorical_gradient_wrt_the_logits_is_output_minus_target(result):
 
 def finite_difference_gradients(loss: str) -> list[list[list[mpmath.mpf]]]:
     """dE/dW for every weight by central differences of the 40-digit forward pass."""
-    out = []
     with mpmath.workdps(40):
-        h = mpmath.mpf("1e-15")
-        for i in R3:
-            matrix = []
-            for a in R3:
-                row = []
-                for b in R3:
-                    up, down = initial_weights(), initial_weights()
-                    up[i][a][b] += h
-                    down[i][a][b] -= h
-                    row.append((by_hand(up, loss)["E"] - by_hand(down, loss)["E"]) / (2 * h))
-                matrix.append(row)
-            out.append(matrix)
-    return out
+        return central_differences(
+            lambda weights: by_hand(weights, loss)["E"], initial_weights(), h=mpmath.mpf("1e-15")
+        )
 
 
 @pytest.mark.parametrize("loss", [WRITTEN, CATEGORICAL])
@@ -572,8 +558,7 @@ def test_command_line_prints_the_table_with_its_mismatches():
     assert "Backward pass" not in done.stdout  # --table-only leaves out the step-through
 
 
-def test_pytorch_agrees_when_installed(result):
-    torch = pytest.importorskip("torch")
+def test_pytorch_agrees_when_installed(result, torch):
     for loss in (WRITTEN, CATEGORICAL):
         ws = [
             torch.tensor(m, dtype=torch.float64, requires_grad=True)

@@ -9,27 +9,23 @@ torch.optim's documented update rules; torch itself, when installed, is a third 
 from __future__ import annotations
 
 import math
-import warnings
 from fractions import Fraction
 from pathlib import Path
 
 import mpmath
 import pytest
 
-import nn.examples
+import nn
 from autograd_lite import Value, no_grad
 from nn.examples import sood_line as ex
 from tests.cli import example_table
+from tests.numeric import central_difference, central_differences
 from tests.reference import check_printed_numbers, reference
 
+EXAMPLE = "sood-line"  # run by the `result` fixture (tests/conftest.py), once a session
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_ID = "sood_line_classifier_y_mx_c"
 ANCHOR = ex.ANCHOR_PART
-
-
-@pytest.fixture(scope="module")
-def result():
-    return nn.examples.run("sood-line")
 
 
 def test_reference_names_are_quantities_and_nothing_is_a_mismatch(result):
@@ -90,15 +86,11 @@ def rms_on_midpoints(m, c, **kw):
     return rms_by_hand(m, c, [x for x, _ in mids], [y for _, y in mids], **kw)
 
 
-def central_difference(f, m, c, h=1e-6):
-    """[df/dm, df/dc] from the forward pass alone."""
-    return [(f(m + h, c) - f(m - h, c)) / (2 * h), (f(m, c + h) - f(m, c - h)) / (2 * h)]
-
-
 def engine_forward(loss):
-    """The example's own loss as a plain function of floats: forward only, no graph."""
+    """The example's own loss as a plain function of [m, c]: forward only, no graph."""
 
-    def f(m, c):
+    def f(point):
+        m, c = point
         with no_grad():
             return loss(Value(m), Value(c)).data
 
@@ -143,17 +135,6 @@ def hand_fit(gradient, kind, lr, steps, start=(0.5, 0.1)):
     return path
 
 
-def torch_or_skip():
-    """torch, for the optional third route; skip when it is absent or cannot be imported."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch warns when numpy is absent
-            import torch
-    except (ImportError, OSError):
-        pytest.skip("optional cross-check: PyTorch is not installed (pip install torch==2.13.0)")
-    return torch
-
-
 # --- the reference's illustrative line fit -------------------------------------------------
 
 ANCHOR_XS, ANCHOR_YS = [1, 2, 3], [2, 3, 5]
@@ -172,7 +153,7 @@ def test_anchor_loss_and_gradient_at_forty_digits(result):
         )
     forward = engine_forward(lambda m, c: ex.rms_loss(m, c, ANCHOR_XS, ANCHOR_YS))
     assert result[f"{ANCHOR}.grad[m,c]"].computed == pytest.approx(
-        central_difference(forward, 0.5, 0.1), rel=1e-8
+        central_differences(forward, [0.5, 0.1], h=1e-6), rel=1e-8
     )
 
 
@@ -220,8 +201,7 @@ def test_the_first_adaptive_steps_are_lr_and_lr_over_sqrt_one_minus_alpha(result
         ("rmsprop", {"alpha": 0.99, "eps": 1e-8}),
     ],
 )
-def test_anchor_steps_match_torch_optim(result, kind, options):
-    torch = torch_or_skip()
+def test_anchor_steps_match_torch_optim(result, kind, options, torch):
     m = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
     c = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
     xs = torch.tensor(ANCHOR_XS, dtype=torch.float64)
@@ -263,9 +243,8 @@ def test_bce_through_a_sigmoid_has_gradient_prediction_minus_target(result, y):
         with no_grad():
             return nn.binary_cross_entropy(Value(z).sigmoid(), float(y)).data
 
-    h = 1e-6
     assert result[f"{name}.dL_dz"].computed == pytest.approx(
-        (forward(0.3 + h) - forward(0.3 - h)) / (2 * h), rel=1e-8
+        central_difference(forward, 0.3, h=1e-6), rel=1e-8
     )
 
 
@@ -329,12 +308,12 @@ def test_start_gradients_by_hand_and_by_finite_differences(result, kind):
         [float(g) for g in grads], rel=1e-12
     )
     assert result[f"fruit.{kind}.start.grad[m,c]"].computed == pytest.approx(
-        central_difference(lambda m, c: by_hand(m, c)[0], 0.5, 0.1), rel=1e-7
+        central_differences(lambda p: by_hand(*p)[0], [0.5, 0.1], h=1e-6), rel=1e-7
     )
     loss_fn = ex.bce_loss if kind == "bce" else None
     if loss_fn is not None:  # the example's own forward pass, differenced
         assert result["fruit.bce.start.grad[m,c]"].computed == pytest.approx(
-            central_difference(engine_forward(loss_fn), 0.5, 0.1), rel=1e-7
+            central_differences(engine_forward(loss_fn), [0.5, 0.1], h=1e-6), rel=1e-7
         )
 
 
@@ -368,8 +347,7 @@ def test_every_step_of_every_fit_follows_the_hand_written_rule(result, kind, nam
 
 
 @pytest.mark.parametrize(("kind", "name"), FITS)
-def test_every_fit_matches_torch_optim(result, kind, name):
-    torch = torch_or_skip()
+def test_every_fit_matches_torch_optim(result, kind, name, torch):
     points = midpoints_by_hand() if kind == "rms" else fruit()
     xs = torch.tensor([p[0] for p in points], dtype=torch.float64)
     ys = torch.tensor([p[1] for p in points], dtype=torch.float64)

@@ -347,7 +347,7 @@ def test_out_in_layout_seed_002_book_mlp():
     assert model.biases() == [None] * 4
 
 
-def test_in_out_layout_seed_001_network():
+def test_in_out_layout_seed_001_network(mp40):
     weights = [PRAKASH_WIJ, PRAKASH_WJK, PRAKASH_WKL]
     biases = [PRAKASH_BJ, PRAKASH_BK, PRAKASH_BL]
     x = [0.1, 0.2, 0.7]
@@ -360,7 +360,6 @@ def test_in_out_layout_seed_001_network():
     assert [v.data for v in h2_in] == pytest.approx([2.731, 2.76, 4.004], rel=1e-15)
 
     model = nn.MLP.from_weights(weights, biases, ["relu", "sigmoid", "softmax"], layout="in_out")
-    mpmath.mp.dps = 40
     h = [mpmath.mpf(v) for v in x]
     for w, b, f in zip(weights, biases, ["relu", "sigmoid", "softmax"]):
         s = [

@@ -7,7 +7,6 @@ dL/dm = 2/3 * sum (m x + c - y) x and dL/dc = 2/3 * sum (m x + c - y).
 """
 
 import math
-import warnings
 from fractions import Fraction
 
 import mpmath
@@ -231,13 +230,7 @@ def test_a_models_parameters_can_be_optimized():
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_matches_torch_optim(case):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch warns when numpy is absent
-            import torch
-    except ImportError:
-        pytest.skip("optional cross-check: PyTorch is not installed (pip install torch==2.13.0)")
+def test_matches_torch_optim(case, torch):
     optimizer_class, _, options = case
     m = torch.tensor(M0, dtype=torch.float64, requires_grad=True)
     c = torch.tensor(C0, dtype=torch.float64, requires_grad=True)

@@ -14,7 +14,6 @@ from autograd_lite import (
     DotNotFoundError,
     GraphTooLargeError,
     Value,
-    dot,
     draw,
     explain,
     format_number,
@@ -30,16 +29,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="graphviz's dot is not installed (make test installs it)"
 )
-
-
-def neuron():
-    x1, x2, desired = Value(0.1, "X1"), Value(0.3, "X2"), Value(0.03, "desired")
-    w1, w2, b = Value(0.5, "W1"), Value(0.2, "W2"), Value(1.83, "b")
-    s = dot([w1, w2], [x1, x2], b).named("s")
-    predicted = s.sigmoid().named("predicted")
-    error = (0.5 * (desired - predicted) ** 2).named("E")
-    error.backward()
-    return error
 
 
 def svg_groups(svg: bytes) -> dict[str, ET.Element]:
@@ -61,8 +50,8 @@ def strokes(group: ET.Element) -> set[str]:
 
 
 @needs_dot
-def test_svg_parses_and_shows_each_labelled_value_and_gradient(tmp_path):
-    error = neuron()
+def test_svg_parses_and_shows_each_labelled_value_and_gradient(seed002_neuron_backward, tmp_path):
+    error = seed002_neuron_backward.E
     path = save_svg(error, tmp_path / "neuron.svg")
     groups = svg_groups(path.read_bytes())
     labelled = [n for n in topological_order(error) if n.label]
@@ -77,8 +66,8 @@ def test_svg_parses_and_shows_each_labelled_value_and_gradient(tmp_path):
 
 
 @needs_dot
-def test_one_operation_node_per_operation_and_ids_shared_with_the_trace():
-    error = neuron()
+def test_one_operation_node_per_operation_and_ids_shared_with_the_trace(seed002_neuron_backward):
+    error = seed002_neuron_backward.E
     order = topological_order(error)
     groups = svg_groups(draw(error).pipe(format="svg"))
     trace = explain(error)
@@ -93,8 +82,8 @@ def test_one_operation_node_per_operation_and_ids_shared_with_the_trace():
 
 
 @needs_dot
-def test_edges_show_local_derivatives_from_the_table():
-    error = neuron()
+def test_edges_show_local_derivatives_from_the_table(seed002_neuron_backward):
+    error = seed002_neuron_backward.E
     predicted = error.parents[0].parents[0].parents[1]  # E = 0.5*(desired - predicted)**2
     assert predicted.label == "predicted"
     groups = svg_groups(draw(error).pipe(format="svg"))
@@ -115,8 +104,8 @@ def test_repeated_operand_draws_two_edges():
 
 
 @needs_dot
-def test_highlight_marks_the_step_node_and_its_edges():
-    error = neuron()
+def test_highlight_marks_the_step_node_and_its_edges(seed002_neuron_backward):
+    error = seed002_neuron_backward.E
     plain = draw(error).pipe(format="svg")
     trace = explain(error)
     step = next(c for c in trace.steps if c.phase == "backward" and c.parent_name == "s")
@@ -138,8 +127,8 @@ def test_highlight_marks_the_step_node_and_its_edges():
     assert HIGHLIGHT_FILL in fills(svg_groups(draw(error, highlight=error).pipe("svg"))["E"])
 
 
-def test_highlight_errors():
-    error = neuron()
+def test_highlight_errors(seed002_neuron_backward):
+    error = seed002_neuron_backward.E
     with pytest.raises(ValueError, match="no node has that name"):
         draw(error, highlight="nope")
     with pytest.raises(ValueError, match="not in this graph"):
@@ -178,9 +167,10 @@ def test_bad_arguments():
         draw(1.0)
 
 
-def test_missing_dot_says_what_to_install(tmp_path, monkeypatch):
+def test_missing_dot_says_what_to_install(seed002_neuron_backward, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
-    for call in (lambda: draw(neuron()), lambda: save_svg(neuron(), tmp_path / "x.svg")):
+    error = seed002_neuron_backward.E
+    for call in (lambda: draw(error), lambda: save_svg(error, tmp_path / "x.svg")):
         with pytest.raises(DotNotFoundError) as caught:
             call()
         message = str(caught.value)

@@ -26,17 +26,6 @@ from autograd_lite import (
     vsum,
 )
 
-
-def neuron():
-    """Seed 002's neuron, labelled as in the article."""
-    x1, x2, desired = Value(0.1, "X1"), Value(0.3, "X2"), Value(0.03, "desired")
-    w1, w2, b = Value(0.5, "W1"), Value(0.2, "W2"), Value(1.83, "b")
-    s = dot([w1, w2], [x1, x2], b).named("s")
-    predicted = s.sigmoid().named("predicted")
-    error = (0.5 * (desired - predicted) ** 2).named("E")
-    return {v.label: v for v in (x1, x2, desired, w1, w2, b, s, predicted, error)}
-
-
 # --- random graphs -------------------------------------------------------------------------------
 
 UNARY = ["neg", "tanh", "sigmoid", "relu", "square", "exp_tanh"]
@@ -143,8 +132,8 @@ def test_chain_derivation_agrees_with_backward(root, every_node):
 # --- seed 002 ------------------------------------------------------------------------------------
 
 
-def test_forward_steps_read_as_in_the_article():
-    trace = explain(neuron()["E"])
+def test_forward_steps_read_as_in_the_article(seed002_neuron):
+    trace = explain(seed002_neuron.E)
     assert [s.text() for s in trace.forward] == [
         "s = X1*W1 + X2*W2 + b = 0.1*0.5 + 0.3*0.2 + 1.83 = 1.94",
         "predicted = sigmoid(s) = sigmoid(1.94) = 0.874352143",
@@ -158,8 +147,8 @@ def test_forward_steps_read_as_in_the_article():
     assert s.op == "dot"
 
 
-def test_backward_steps_read_as_in_the_article():
-    trace = explain(neuron()["E"])
+def test_backward_steps_read_as_in_the_article(seed002_neuron):
+    trace = explain(seed002_neuron.E)
     texts = [c.text() for c in trace.steps if c.phase == "backward"]
     assert "dE/ds = dE/dpredicted * dpredicted/ds = 0.844352143 * 0.109860473 = 0.0927609256" in (
         texts
@@ -171,9 +160,9 @@ def test_backward_steps_read_as_in_the_article():
     assert trace.backward[0].upstream == 1.0
 
 
-def test_chain_factors_only_through_labelled_nodes():
-    n = neuron()
-    derivation = chain(n["E"], n["W1"])
+def test_chain_factors_only_through_labelled_nodes(seed002_neuron):
+    n = seed002_neuron
+    derivation = chain(n.E, n.W1)
     assert derivation.to_text() == (
         "dE/dW1 = dE/dpredicted * dpredicted/ds * ds/dW1"
         " = 0.844352143 * 0.109860473 * 0.1 = 0.00927609256"
@@ -181,9 +170,9 @@ def test_chain_factors_only_through_labelled_nodes():
     (path,) = derivation.paths
     assert [f.symbol() for f in path.factors] == ["dE/dpredicted", "dpredicted/ds", "ds/dW1"]
     # dE/dpredicted runs through the unlabelled v2 and v1: 0.5 * 2*v1 * (-1)
-    v1 = n["desired"].data - n["predicted"].data
+    v1 = n.desired.data - n.predicted.data
     assert path.factors[0].value == pytest.approx(0.5 * (2 * v1) * -1, rel=1e-15)
-    every = chain(n["E"], n["W1"], every_node=True)
+    every = chain(n.E, n.W1, every_node=True)
     assert [f.symbol() for f in every.paths[0].factors] == [
         "dE/dv2",
         "dv2/dv1",
@@ -205,12 +194,12 @@ def test_chain_sums_over_paths():
     assert [p.product for p in derivation.paths] == [2.0, 6.0]
 
 
-def test_chain_of_unrelated_value_and_of_the_root_itself():
-    n = neuron()
-    assert chain(n["E"], Value(1.0, "z")).to_text() == "dE/dz = 0 (E does not depend on z)"
-    assert chain(n["E"], Value(1.0, "z")).value == 0.0
-    assert chain(n["E"], n["E"]).to_text() == "dE/dE = 1"
-    assert chain(n["E"], n["predicted"]).to_text() == "dE/dpredicted = 0.844352143"
+def test_chain_of_unrelated_value_and_of_the_root_itself(seed002_neuron):
+    n = seed002_neuron
+    assert chain(n.E, Value(1.0, "z")).to_text() == "dE/dz = 0 (E does not depend on z)"
+    assert chain(n.E, Value(1.0, "z")).value == 0.0
+    assert chain(n.E, n.E).to_text() == "dE/dE = 1"
+    assert chain(n.E, n.predicted).to_text() == "dE/dpredicted = 0.844352143"
 
 
 def test_chain_refuses_too_many_paths_naming_the_parameter():
@@ -291,19 +280,19 @@ def test_zero_upstream_passes_nothing_on_like_backward():
 # --- renderings ----------------------------------------------------------------------------------
 
 
-def test_digits_parameter_and_its_validation():
-    trace = explain(neuron()["E"], digits=4)
+def test_digits_parameter_and_its_validation(seed002_neuron):
+    trace = explain(seed002_neuron.E, digits=4)
     assert trace.forward[1].text(4) == "predicted = sigmoid(s) = sigmoid(1.94) = 0.8744"
     assert "predicted = sigmoid(s) = sigmoid(1.94) = 0.8744" in str(trace)
     assert "0.874352143" in trace.to_text(digits=9)
     for bad in (0, 18, 2.5, True):
         with pytest.raises(ValueError, match="digits"):
-            explain(neuron()["E"], digits=bad)
+            explain(seed002_neuron.E, digits=bad)
     assert format_number(-0.0) == "0" and format_number(2.0) == "2"
 
 
-def test_markdown_html_and_dict_forms():
-    trace = explain(neuron()["E"])
+def test_markdown_html_and_dict_forms(seed002_neuron):
+    trace = explain(seed002_neuron.E)
     md = trace.to_markdown()
     assert "| 1 | `s` | dot | `X1*W1 + X2*W2 + b` | `0.1*0.5 + 0.3*0.2 + 1.83` | 1.94 |" in md
     assert "| 12 | `s` | 0.0927609256 | `W1` | 0.1 | 0.00927609256 | 0.00927609256 |" in md
@@ -325,7 +314,7 @@ def test_markdown_html_and_dict_forms():
     assert [s.index for s in trace.steps] == list(range(1, len(trace.steps) + 1))
     assert {n["node_id"] for n in data["nodes"]} >= {"X1", "W1", "s", "predicted", "E"}
 
-    derivation = chain(neuron()["E"], neuron()["W1"])
+    derivation = chain(seed002_neuron.E, seed002_neuron.W1)
     assert derivation.to_dict()["text"] == derivation.to_text()
     assert ET.fromstring(derivation._repr_html_()).text == derivation.to_text()
     assert derivation.to_markdown() == f"`{derivation.to_text()}`"
@@ -363,8 +352,8 @@ def test_deep_chain_needs_no_recursion():
     assert len(chain(v, x, every_node=True).paths[0].factors) == 20_000
 
 
-def test_steps_are_plain_frozen_records():
-    step = explain(neuron()["E"]).forward[0]
+def test_steps_are_plain_frozen_records(seed002_neuron):
+    step = explain(seed002_neuron.E).forward[0]
     assert isinstance(step, ForwardStep)
     with pytest.raises(AttributeError):
         step.result = 0.0  # type: ignore[misc]
