@@ -45,6 +45,10 @@ class GraphChangedError(AutogradError, ValueError):
     """
 
 
+class NoGraphError(AutogradError, RuntimeError):
+    """``backward()`` on a result computed under ``no_grad()``: there is no graph to walk."""
+
+
 class NodeNotFoundError(AutogradError, KeyError):
     """No node of a trace or a graph has the name asked for."""
 
@@ -65,3 +69,7 @@ class GraphTooLargeError(AutogradError, ValueError):
 
 class ModelFileError(AutogradError, ValueError):
     """A model file cannot be read or written: the message names the file and the problem."""
+
+
+class BoolArgumentError(ArgumentTypeError, ArgumentError):
+    """A bool where a number belongs (True is an int to Python): both a TypeError and a ValueError."""

@@ -5,6 +5,10 @@ from __future__ import annotations
 import random
 from types import ModuleType
 
+from autograd_lite import ArgumentTypeError
+
+from ._checks import is_integer, shown
+
 RandomSource = random.Random | ModuleType
 
 
@@ -18,8 +22,6 @@ def random_source(seed: int | random.Random | None) -> RandomSource:
         return random
     if isinstance(seed, random.Random):
         return seed
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
-    raise TypeError(
-        f"seed must be an int, a random.Random or None, got {type(seed).__name__} ({seed!r})"
-    )
+    if is_integer(seed):
+        return random.Random(int(seed))
+    raise ArgumentTypeError(f"seed must be an int, a random.Random or None, got {shown(seed)}")

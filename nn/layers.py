@@ -11,15 +11,24 @@ A ``Layer`` or ``MLP`` with one output returns that ``Value``; with several, a l
 
 from __future__ import annotations
 
-import numbers
 import random
 from collections.abc import Callable, Sequence
 
-from autograd_lite import Value, dot, softmax
+from autograd_lite import (
+    ArgumentError,
+    ArgumentTypeError,
+    NonFiniteError,
+    OperandTypeError,
+    Value,
+    dot,
+    softmax,
+)
 
+from ._checks import count, finite_real, flag, is_real, is_sequence, sequence, shown
+from ._model_file import storable
 from ._seeding import random_source
 from .layouts import check_layout, neuron_rows, to_layout
-from .module import Module, check_number
+from .module import Module
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear", "softmax")
 """``"softmax"`` acts on a whole layer's sums; the others act on each neuron's sum."""
@@ -38,23 +47,21 @@ class Neuron(Module):
     """``activation(x1*w1 + ... + xn*wn + b)``: parameters ``w`` (labelled w1, w2, ...) and ``b``."""
 
     def __init__(self, nin: int, activation: str = "relu", bias: bool = True, *, seed: Seed = None):
-        nin = _count(nin, "Neuron: nin")
+        nin = count(nin, "Neuron: nin")
         _elementwise(activation, "Neuron")
         rng = random_source(seed)
         weights = [rng.uniform(-1.0, 1.0) for _ in range(nin)]
-        self._set(weights, 0.0 if _flag(bias, "Neuron: bias") else None, activation)
+        self._set(weights, 0.0 if flag(bias, "Neuron: bias") else None, activation)
 
     @classmethod
     def from_weights(
         cls, weights: Sequence[float], bias: float | None = None, activation: str = "relu"
     ) -> Neuron:
         """A neuron with exactly these weights and bias (``None``: no bias)."""
-        if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or not weights:
-            raise TypeError(
-                f"Neuron.from_weights: weights must be a non-empty list of numbers, got {weights!r:.60}"
-            )
-        ws = [check_number(w, f"Neuron.from_weights: weights[{i}]") for i, w in enumerate(weights)]
-        b = None if bias is None else check_number(bias, "Neuron.from_weights: bias")
+        where = "Neuron.from_weights: weights"
+        sequence(weights, where, "a non-empty list of numbers", nonempty=True)
+        ws = [finite_real(w, f"{where}[{i}]") for i, w in enumerate(weights)]
+        b = None if bias is None else finite_real(bias, "Neuron.from_weights: bias")
         return cls._build(ws, b, activation)
 
     @classmethod
@@ -97,8 +104,8 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str = "relu", bias: bool = True, *, seed: Seed = None
     ):
-        nin = _count(nin, "Layer: nin")
-        nout = _count(nout, "Layer: nout")
+        nin = count(nin, "Layer: nin")
+        nout = count(nout, "Layer: nout")
         each = _neuron_activation(activation, "Layer")
         rng = random_source(seed)
         self._set([Neuron(nin, each, bias, seed=rng) for _ in range(nout)], activation)
@@ -119,7 +126,7 @@ class Layer(Module):
         ``nin``, if given, is checked against the matrix.
         """
         layout = check_layout(layout)
-        n_in = None if nin is None else _count(nin, "Layer.from_weights: nin")
+        n_in = None if nin is None else count(nin, "Layer.from_weights: nin")
         rows, bs = neuron_rows(
             weights, biases, layout, "Layer.from_weights", n_in, " (given as nin)"
         )
@@ -202,10 +209,9 @@ class MLP(Module):
         *,
         seed: Seed = None,
     ):
-        nin = _count(nin, "MLP: nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin] + [_count(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
+        nin = count(nin, "MLP: nin")
+        sequence(nouts, "MLP: nouts", "a non-empty list of layer sizes", nonempty=True)
+        sizes = [nin] + [count(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
         acts = _activations(activations, len(nouts))
         flags = _per_layer(bias, len(nouts), "bias", bool)
         rng = random_source(seed)
@@ -231,18 +237,17 @@ class MLP(Module):
         ``nin``, if given, the first's); a mismatch names the layer and both shapes.
         """
         layout = check_layout(layout)
-        if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or not weights:
-            raise TypeError(
-                "MLP.from_weights: weights must be a non-empty list of matrices, one per layer"
+        what = "a non-empty list of matrices, one per layer"
+        sequence(weights, "MLP.from_weights: weights", what, nonempty=True)
+        n_layers = len(weights)
+        if biases is not None and (not is_sequence(biases) or len(biases) != n_layers):
+            given = len(biases) if is_sequence(biases) else type(biases).__name__
+            raise ArgumentError(
+                f"MLP.from_weights: biases must be None or one entry per layer ({n_layers}), "
+                f"got {given}"
             )
-        count = len(weights)
-        if biases is not None and (not isinstance(biases, Sequence) or len(biases) != count):
-            given = len(biases) if isinstance(biases, Sequence) else type(biases).__name__
-            raise ValueError(
-                f"MLP.from_weights: biases must be None or one entry per layer ({count}), got {given}"
-            )
-        acts = _activations(activations, count)
-        n_in = None if nin is None else _count(nin, "MLP.from_weights: nin")
+        acts = _activations(activations, n_layers)
+        n_in = None if nin is None else count(nin, "MLP.from_weights: nin")
         source = " (given as nin)"
         layers = []
         for i, matrix in enumerate(weights):
@@ -300,12 +305,10 @@ class MLP(Module):
 def as_inputs(x: object, n: int, who: str) -> list[Value]:
     """Check a call's inputs once (count, type, finiteness); plain numbers become leaves x1, x2, ..."""
     if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__iter__"):
-        raise TypeError(
-            f"{who} expects a sequence of {n} inputs, got {type(x).__name__} ({x!r:.40})"
-        )
+        raise ArgumentTypeError(f"{who} expects a sequence of {n} inputs, got {shown(x)}")
     xs = list(x)
     if len(xs) != n:
-        raise ValueError(f"{who} expects {n} inputs, got {len(xs)}")
+        raise ArgumentError(f"{who} expects {n} inputs, got {len(xs)}")
     values = []
     for i, v in enumerate(xs, 1):
         kind = type(v)
@@ -313,26 +316,26 @@ def as_inputs(x: object, n: int, who: str) -> list[Value]:
             if isinstance(v, Value):
                 values.append(v)
                 continue
-            if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise TypeError(
+            if not is_real(v):
+                raise OperandTypeError(
                     f"{who} input x{i} is a {kind.__name__} ({v!r:.40}); "
                     "inputs must be numbers or Values"
                 )
             v = float(v)
         if v - v != 0:  # inf or NaN
-            raise ValueError(f"{who} input x{i} is {v}; inputs must be finite")
+            raise NonFiniteError(f"{who} input x{i} is {v}; inputs must be finite")
         values.append(Value(v, f"x{i}"))
     return values
 
 
 def _elementwise(activation: object, who: str) -> Callable[[Value], Value] | None:
     if activation == "softmax":
-        raise ValueError(
+        raise ArgumentError(
             f"{who}: 'softmax' normalises a whole layer's sums together; use it on a Layer "
             "(or an MLP layer), not on a single Neuron"
         )
     if activation not in _ELEMENTWISE:
-        raise ValueError(
+        raise ArgumentError(
             f"{who}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
         )
     return _ELEMENTWISE[activation]
@@ -346,39 +349,25 @@ def _neuron_activation(activation: object, who: str) -> str:
     return activation
 
 
-def _activations(activations: str | Sequence[str] | None, count: int) -> list[str]:
+def _activations(activations: str | Sequence[str] | None, n_layers: int) -> list[str]:
     if activations is None:
-        return ["relu"] * (count - 1) + ["linear"]
-    names = _per_layer(activations, count, "activations", str)
+        return ["relu"] * (n_layers - 1) + ["linear"]
+    names = _per_layer(activations, n_layers, "activations", str)
     for i, name in enumerate(names):
         _neuron_activation(name, f"MLP: activations[{i}]")
     return names
 
 
-def _per_layer(value: object, count: int, name: str, kind: type) -> list:
+def _per_layer(value: object, n_layers: int, name: str, kind: type) -> list:
     if isinstance(value, kind):
-        return [value] * count
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(
-            f"MLP: {name} must be a {kind.__name__} or a list of one per layer, got {value!r}"
-        )
-    if len(value) != count:
-        raise ValueError(f"MLP: {name} has {len(value)} entries for {count} layers")
+        return [value] * n_layers
+    sequence(value, f"MLP: {name}", f"a {kind.__name__} or a list of one per layer")
+    if len(value) != n_layers:
+        raise ArgumentError(f"MLP: {name} has {len(value)} entries for {n_layers} layers")
     for i, v in enumerate(value):
         if not isinstance(v, kind):
-            raise TypeError(f"MLP: {name}[{i}] must be a {kind.__name__}, got {v!r}")
+            raise ArgumentTypeError(f"MLP: {name}[{i}] must be a {kind.__name__}, got {v!r}")
     return list(value)
 
 
-def _count(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{what} must be a positive int, got {type(n).__name__} ({n!r})")
-    if n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n}")
-    return n
-
-
-def _flag(bias: object, what: str) -> bool:
-    if not isinstance(bias, bool):
-        raise TypeError(f"{what} must be True or False, got {bias!r}")
-    return bias
+storable(MLP, Layer, Neuron)  # what nn.save writes and nn.load rebuilds, largest first

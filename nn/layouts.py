@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .module import check_number
+from autograd_lite import ArgumentError
+
+from ._checks import finite_real, sequence
 
 LAYOUTS = ("out_in", "in_out", "bias_last")
 
@@ -23,7 +25,9 @@ _SHAPES = {"out_in": "(n_out, n_in)", "in_out": "(n_in, n_out)", "bias_last": "(
 
 def check_layout(layout: object) -> str:
     if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}; got {layout!r}")
+        raise ArgumentError(
+            f"layout must be one of {', '.join(map(repr, LAYOUTS))}; got {layout!r}"
+        )
     return layout
 
 
@@ -51,7 +55,7 @@ def neuron_rows(
     else:
         outputs, inputs = given[0], given[1] - 1
         if inputs < 1:
-            raise ValueError(
+            raise ArgumentError(
                 f"{where}: layout 'bias_last' needs each row to hold n_in weights and a bias, "
                 f"shape {_SHAPES['bias_last']}; got rows of {given[1]} entries"
             )
@@ -60,24 +64,25 @@ def neuron_rows(
         expected = {"out_in": (outputs, n_in), "in_out": (n_in, outputs)}.get(
             layout, (outputs, n_in + 1)
         )
-        raise ValueError(
+        raise ArgumentError(
             f"{where}: layout {layout!r} stores weights as {_SHAPES[layout]} and this layer has "
             f"n_in = {n_in}{n_in_source}, so the expected shape is {expected}; got {given}"
         )
     if layout == "bias_last":
         if biases is not None:
-            raise ValueError(
+            raise ArgumentError(
                 f"{where}: layout 'bias_last' keeps each bias as the last weight of its row; "
                 "pass no separate biases"
             )
         return per_neuron, [row[-1] for row in rows]
     if biases is None:
         return per_neuron, None
-    if isinstance(biases, (str, bytes)) or not isinstance(biases, Sequence):
-        raise TypeError(f"{where}: biases must be a list of numbers, got {type(biases).__name__}")
+    sequence(biases, f"{where}: biases", "a list of numbers")
     if len(biases) != outputs:
-        raise ValueError(f"{where}: expected {outputs} biases (one per neuron), got {len(biases)}")
-    return per_neuron, [check_number(b, f"{where} bias {j}") for j, b in enumerate(biases)]
+        raise ArgumentError(
+            f"{where}: expected {outputs} biases (one per neuron), got {len(biases)}"
+        )
+    return per_neuron, [finite_real(b, f"{where} bias {j}") for j, b in enumerate(biases)]
 
 
 def to_layout(
@@ -89,25 +94,19 @@ def to_layout(
     if layout == "in_out":
         return [list(column) for column in zip(*rows)]
     if biases is None:
-        raise ValueError("layout 'bias_last' needs biases, and this layer has none")
+        raise ArgumentError("layout 'bias_last' needs biases, and this layer has none")
     return [[*row, b] for row, b in zip(rows, biases)]
 
 
 def _matrix(matrix: object, where: str) -> list[list[float]]:
-    if isinstance(matrix, (str, bytes)) or not isinstance(matrix, Sequence) or not matrix:
-        raise TypeError(
-            f"{where}: weights must be a non-empty list of rows (a matrix), got {matrix!r:.60}"
-        )
+    sequence(matrix, f"{where}: weights", "a non-empty list of rows (a matrix)", nonempty=True)
     rows = []
     for r, row in enumerate(matrix):
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise TypeError(
-                f"{where}: row {r} must be a list of numbers, got {type(row).__name__} ({row!r:.40})"
-            )
-        rows.append([check_number(x, f"{where} entry [{r}][{c}]") for c, x in enumerate(row)])
+        sequence(row, f"{where}: row {r}", "a list of numbers")
+        rows.append([finite_real(x, f"{where} entry [{r}][{c}]") for c, x in enumerate(row)])
     widths = {len(row) for row in rows}
     if len(widths) != 1 or 0 in widths:
-        raise ValueError(
+        raise ArgumentError(
             f"{where}: the rows must have the same, non-zero length; got lengths "
             f"{[len(row) for row in rows]}"
         )

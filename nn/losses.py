@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from autograd_lite import DomainError, Value, dot, log_softmax, logsumexp, vsum
+from autograd_lite import ArgumentError, DomainError, Value, dot, log_softmax, logsumexp, vsum
+
+from ._checks import is_integer, is_real, real, sequence
 
 Scalars = Value | float | Sequence[Value | float]
 
@@ -95,24 +97,22 @@ def cross_entropy(logits: Sequence[Value | float], target: int | Sequence[float]
     """
     zs = _as_values(logits, "cross_entropy")
     if not zs:
-        raise ValueError("cross_entropy: no logits (empty sequence)")
-    if isinstance(target, int) and not isinstance(target, bool):
+        raise ArgumentError("cross_entropy: no logits (empty sequence)")
+    if is_integer(target):
         if not 0 <= target < len(zs):
-            raise ValueError(
+            raise ArgumentError(
                 f"cross_entropy: target class {target} is out of range for {len(zs)} logits "
                 f"(0 to {len(zs) - 1})"
             )
         return logsumexp(zs) - zs[target]
-    if isinstance(target, (str, bytes)) or not isinstance(target, Sequence):
-        raise TypeError(
-            "cross_entropy: target must be a class index (int) or a list of probabilities, "
-            f"got {type(target).__name__} ({target!r:.40})"
-        )
+    sequence(target, "cross_entropy: target", "a class index (int) or a list of probabilities")
     if len(target) != len(zs):
-        raise ValueError(f"cross_entropy: {len(zs)} logits but {len(target)} target probabilities")
+        raise ArgumentError(
+            f"cross_entropy: {len(zs)} logits but {len(target)} target probabilities"
+        )
     probs = [_number(t, f"cross_entropy: target[{i}]") for i, t in enumerate(target)]
     if any(t < 0.0 for t in probs) or abs(math.fsum(probs) - 1.0) > 1e-9:
-        raise ValueError(
+        raise ArgumentError(
             f"cross_entropy: target probabilities must be >= 0 and sum to 1, got {probs}"
         )
     log_probs = log_softmax(zs)
@@ -127,7 +127,7 @@ def max_margin(scores: Scalars, targets: Scalars, reduction: str = "mean") -> Va
     for i, (s, y) in enumerate(zip(ss, ts)):
         y = _number(y, f"max_margin: target {i}")
         if y not in (-1.0, 1.0):
-            raise ValueError(f"max_margin: target {i} is {y!r}; labels must be -1 or +1")
+            raise ArgumentError(f"max_margin: target {i} is {y!r}; labels must be -1 or +1")
         terms.append((1.0 - s if y == 1.0 else 1.0 + s).relu())
     return _reduce(terms, reduction, "max_margin")
 
@@ -142,9 +142,9 @@ def _paired(predictions: Scalars, targets: Scalars, name: str) -> tuple[list[Val
     ps = _as_values(predictions, name)
     ts = [targets] if _is_scalar(targets) else list(_sequence(targets, name, "targets"))
     if len(ps) != len(ts):
-        raise ValueError(f"{name}: {len(ps)} predictions but {len(ts)} targets")
+        raise ArgumentError(f"{name}: {len(ps)} predictions but {len(ts)} targets")
     if not ps:
-        raise ValueError(f"{name}: no predictions (empty sequence)")
+        raise ArgumentError(f"{name}: no predictions (empty sequence)")
     return ps, ts
 
 
@@ -158,29 +158,21 @@ def _as_values(xs: Scalars, name: str) -> list[Value]:
 
 
 def _is_scalar(x: object) -> bool:
-    return isinstance(x, (Value, int, float)) and not isinstance(x, bool)
+    return isinstance(x, Value) or is_real(x)
 
 
 def _sequence(xs: object, name: str, what: str) -> Sequence:
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise TypeError(
-            f"{name}: {what} must be a Value, a number or a list of them, got {xs!r:.40}"
-        )
-    return xs
+    return sequence(xs, f"{name}: {what}", "a Value, a number or a list of them")
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where} must be a number, got {type(x).__name__} ({x!r:.40})")
-    return float(x)
+    return x.data if isinstance(x, Value) else real(x, where)
 
 
 def _target_in_unit_interval(y: object, i: int, name: str) -> float:
     y = _number(y, f"{name}: target {i}")
     if not 0.0 <= y <= 1.0:
-        raise ValueError(f"{name}: target {i} is {y!r}; targets must lie in [0, 1]")
+        raise ArgumentError(f"{name}: target {i} is {y!r}; targets must lie in [0, 1]")
     return y
 
 
@@ -194,4 +186,4 @@ def _reduce(terms: list[Value], reduction: str, name: str) -> Value:
         return terms[0] if len(terms) == 1 else vsum(terms) / len(terms)
     if reduction == "sum":
         return _sum(terms)
-    raise ValueError(f"{name}: reduction must be 'mean' or 'sum', got {reduction!r}")
+    raise ArgumentError(f"{name}: reduction must be 'mean' or 'sum', got {reduction!r}")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from autograd_lite import Value
 
 from . import losses
+from ._checks import is_integer, is_real
 
 Prediction = Value | Sequence[Value]
 Rule = Callable[[Prediction, object], bool]
@@ -31,7 +32,7 @@ def argmax_agrees(logits: Prediction, target: object) -> bool:
     """Classes: right when the largest output is the target class (or its likeliest)."""
     outputs = [logits] if isinstance(logits, Value) else list(logits)
     predicted = max(range(len(outputs)), key=lambda i: outputs[i].data)
-    if isinstance(target, int):
+    if is_integer(target):
         return predicted == target
     target = list(target)
     return predicted == max(range(len(target)), key=target.__getitem__)
@@ -48,5 +49,5 @@ RULES: dict[Callable, Rule] = {
 
 def _pairs(prediction: Prediction, target: object) -> list[tuple[Value, float]]:
     ps = [prediction] if isinstance(prediction, Value) else list(prediction)
-    ts = [target] if isinstance(target, (int, float)) else list(target)
+    ts = [target] if is_real(target) else list(target)
     return [(p, float(t)) for p, t in zip(ps, ts)]

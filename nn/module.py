@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 
-from autograd_lite import Value
+from autograd_lite import ArgumentError, ArgumentTypeError, Value
+
+from . import _model_file
+from ._checks import finite_real
 
 
 class Module:
@@ -40,28 +42,25 @@ class Module:
         """Set every parameter from ``state``; check all of it first, so a bad one changes nothing.
 
         ``state`` must name exactly this module's parameters (see ``named_parameters``),
-        each a finite int or float.
+        each a finite real number.
         """
         if not isinstance(state, Mapping):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"load_state_dict takes a mapping of names to numbers, got {type(state).__name__}"
             )
         named = self.named_parameters()
         check_names(set(state), [name for name, _ in named], "state_dict")
-        for name, _ in named:
-            check_number(state[name], f"state_dict[{name!r}]")
-        for name, p in named:
-            p.data = float(state[name])
+        values = [finite_real(state[name], f"state_dict[{name!r}]") for name, _ in named]
+        for (_, p), x in zip(named, values):
+            p.data = x
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the architecture and every parameter as JSON, atomically (see ``nn.save``)."""
-        from .serialize import save
-
-        save(self, path)
+        _model_file.save(self, path)
 
 
 def check_names(given: set[str], expected: list[str], what: str) -> None:
-    """Raise a ``ValueError`` listing missing and unexpected parameter names."""
+    """Raise an ``ArgumentError`` listing missing and unexpected parameter names."""
     missing = [name for name in expected if name not in given]
     unexpected = sorted(given.difference(expected))
     if not missing and not unexpected:
@@ -71,20 +70,10 @@ def check_names(given: set[str], expected: list[str], what: str) -> None:
         problems.append(f"missing {_some(missing)}")
     if unexpected:
         problems.append(f"unexpected {_some(unexpected)}")
-    raise ValueError(
+    raise ArgumentError(
         f"{what} does not match the model: {'; '.join(problems)} "
         f"(the model has {len(expected)} parameters, {what} has {len(given)} entries)"
     )
-
-
-def check_number(x: object, where: str) -> float:
-    """``x`` as a float if it is a finite int or float; otherwise an error naming ``where``."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where} must be a number, got {type(x).__name__} ({x!r})")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{where} is {x!r}; parameters must be finite numbers")
-    return x
 
 
 def _some(names: list[str], limit: int = 5) -> str:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from autograd_lite import Value
+from autograd_lite import ArgumentError, ArgumentTypeError, Value
+
+from ._checks import is_sequence, non_negative
 
 
 class Optimizer:
@@ -26,17 +28,19 @@ class Optimizer:
         self.params = list(params)
         name = type(self).__name__
         if not self.params:
-            raise ValueError(f"{name}: got an empty list of parameters")
+            raise ArgumentError(f"{name}: got an empty list of parameters")
         seen = set()
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
-                raise TypeError(f"{name}: parameter {i} is a {type(p).__name__}, not a Value")
+                raise ArgumentTypeError(
+                    f"{name}: parameter {i} is a {type(p).__name__}, not a Value"
+                )
             if id(p) in seen:
-                raise ValueError(
+                raise ArgumentError(
                     f"{name}: parameter {i} ({p!r}) appears twice; it would be updated twice"
                 )
             seen.add(id(p))
-        self.lr = _hyper(lr, "lr", name)
+        self.lr = non_negative(lr, f"{name}: lr")
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0.0 before the next ``backward()``."""
@@ -69,12 +73,12 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ):
         super().__init__(params, lr)
-        self.momentum = _hyper(momentum, "momentum", "SGD")
-        self.dampening = _hyper(dampening, "dampening", "SGD")
-        self.weight_decay = _hyper(weight_decay, "weight_decay", "SGD")
+        self.momentum = non_negative(momentum, "SGD: momentum")
+        self.dampening = non_negative(dampening, "SGD: dampening")
+        self.weight_decay = non_negative(weight_decay, "SGD: weight_decay")
         self.nesterov = bool(nesterov)
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: nesterov needs a momentum > 0 and zero dampening")
+        if nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ArgumentError("SGD: nesterov needs a momentum > 0 and zero dampening")
         self.momentum_buffer: list[float | None] = [None] * len(self.params)
 
     def step(self) -> None:
@@ -108,10 +112,10 @@ class RMSprop(Optimizer):
         centered: bool = False,
     ):
         super().__init__(params, lr)
-        self.alpha = _hyper(alpha, "alpha", "RMSprop")
-        self.eps = _hyper(eps, "eps", "RMSprop")
-        self.weight_decay = _hyper(weight_decay, "weight_decay", "RMSprop")
-        self.momentum = _hyper(momentum, "momentum", "RMSprop")
+        self.alpha = non_negative(alpha, "RMSprop: alpha")
+        self.eps = non_negative(eps, "RMSprop: eps")
+        self.weight_decay = non_negative(weight_decay, "RMSprop: weight_decay")
+        self.momentum = non_negative(momentum, "RMSprop: momentum")
         self.centered = bool(centered)
         n = len(self.params)
         self.square_avg = [0.0] * n
@@ -153,13 +157,13 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
+        if not is_sequence(betas) or len(betas) != 2:
+            raise ArgumentError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
         self.betas = tuple(
-            _hyper(b, f"betas[{i}]", "Adam", below_one=True) for i, b in enumerate(betas)
+            non_negative(b, f"Adam: betas[{i}]", below=1.0) for i, b in enumerate(betas)
         )
-        self.eps = _hyper(eps, "eps", "Adam")
-        self.weight_decay = _hyper(weight_decay, "weight_decay", "Adam")
+        self.eps = non_negative(eps, "Adam: eps")
+        self.weight_decay = non_negative(weight_decay, "Adam: weight_decay")
         n = len(self.params)
         self.exp_avg = [0.0] * n
         self.exp_avg_sq = [0.0] * n
@@ -175,12 +179,3 @@ class Adam(Optimizer):
             m = self.exp_avg[i] = b1 * self.exp_avg[i] + (1.0 - b1) * g
             v = self.exp_avg_sq[i] = b2 * self.exp_avg_sq[i] + (1.0 - b2) * g * g
             p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
-
-
-def _hyper(x: object, name: str, owner: str, *, below_one: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(x).__name__} ({x!r})")
-    if not (0.0 <= x < 1.0 if below_one else 0.0 <= x < math.inf):
-        bounds = "in [0, 1)" if below_one else "finite and >= 0"
-        raise ValueError(f"{owner}: {name} must be {bounds}, got {x!r}")
-    return float(x)

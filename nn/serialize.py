@@ -1,76 +1,24 @@
-"""Save a model as JSON, atomically; load it back bit for bit, refusing anything malformed.
+"""``nn.save`` and ``nn.load``: a model as JSON, written atomically, read back bit for bit.
 
-The file holds ``format``, ``version``, ``model`` (``"MLP"``, ``"Layer"`` or
-``"Neuron"``), ``architecture`` (its constructor arguments) and ``parameters`` (its
-``state_dict``: every parameter by name). Floats are written with ``repr``, which
-round-trips exactly.
+The file's fields are described in ``nn._model_file``, which writes it; loading checks
+every field and refuses anything malformed with a ``ModelFileError`` naming the field.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 
+from autograd_lite import ModelFileError
+
+from ._checks import is_integer, is_real
+from ._model_file import FIELDS, FORMAT, MODELS, VERSION, save
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
 
-FORMAT = "autograd-lite/nn"
-VERSION = 1
-FIELDS = ("format", "version", "model", "architecture", "parameters")
-MODELS: dict[str, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be loaded; the message names the file and the field."""
-
-
-def save(model: Module, path: str | os.PathLike) -> None:
-    """Write ``model`` to ``path`` via a temporary file and ``os.replace``.
-
-    Until the replace, a previous file at ``path`` is untouched; if anything fails
-    (or the process is interrupted) the temporary file is removed, so a crash never
-    leaves a half-written model.
-    """
-    kind = type(model).__name__
-    if kind not in MODELS or type(model) is not MODELS[kind]:
-        raise TypeError(f"save: can save an MLP, a Layer or a Neuron, got {kind}")
-    state = model.state_dict()
-    for name, x in state.items():
-        if not math.isfinite(x):
-            raise ValueError(
-                f"save: parameter {name!r} is {x}; only finite parameters can be saved"
-            )
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "model": kind,
-        "architecture": model.architecture(),
-        "parameters": state,
-    }
-    write_atomically(Path(path), json.dumps(document, indent=1, allow_nan=False) + "\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+__all__ = ["FIELDS", "FORMAT", "MODELS", "VERSION", "ModelFileError", "load", "save"]
 
 
 def load(path: str | os.PathLike) -> Module:
@@ -98,7 +46,7 @@ def load(path: str | os.PathLike) -> Module:
     if document["format"] != FORMAT:
         raise fail(f"field 'format' is {document['format']!r}; expected {FORMAT!r}")
     version = document["version"]
-    if not isinstance(version, int) or isinstance(version, bool) or version != VERSION:
+    if not is_integer(version) or version != VERSION:
         raise fail(f"field 'version' is {version!r}; this autograd-lite reads version {VERSION}")
     kind = document["model"]
     if kind not in MODELS:
@@ -121,7 +69,7 @@ def load(path: str | os.PathLike) -> Module:
     for name in names:
         x = parameters[name]
         where = f"field 'parameters.{name}'"
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
+        if not is_real(x):
             raise fail(f"{where} must be a number, got {_json_type(x)} {x!r:.40}")
         if not math.isfinite(x):
             raise fail(f"{where} is {x}; parameters must be finite numbers")
@@ -143,7 +91,7 @@ def _build(kind: str, arch: object, fail) -> Module:
     _exact_keys(arch, _ARCHITECTURES[kind], "field 'architecture'", fail)
 
     def size(value: object, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_integer(value) or value < 1:
             raise fail(f"field 'architecture.{where}' must be a positive integer, got {value!r}")
         return value
 
@@ -213,7 +161,7 @@ def _exact_keys(obj: dict, expected: tuple[str, ...], what: str, fail) -> None:
 
 def _json_type(x: object) -> str:
     names = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(x), "number" if isinstance(x, (int, float)) else type(x).__name__)
+    return names.get(type(x), "number" if is_real(x) else type(x).__name__)
 
 
 def _some(names: list[str], limit: int = 3) -> str:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from tqdm.auto import tqdm
 
-from autograd_lite import Value, no_grad, vsum
+from autograd_lite import ArgumentError, ArgumentTypeError, Value, no_grad, vsum
 
 from . import losses
+from ._checks import count
 from ._seeding import random_source
 from .metrics import RULES, Rule
 from .module import Module
@@ -75,21 +76,23 @@ def fit(
     """
     loss_fn = _loss(loss)
     rule = _rule(accuracy, loss_fn)
-    count = _examples(xs, ys)
-    epochs = _positive(epochs, "epochs")
-    size = count if batch_size is None else min(_positive(batch_size, "batch_size"), count)
+    n_examples = _examples(xs, ys)
+    epochs = count(epochs, "epochs")
+    size = n_examples if batch_size is None else min(count(batch_size, "batch_size"), n_examples)
     if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"fit: optimizer must have a step() method, got {type(optimizer).__name__}")
+        raise ArgumentTypeError(
+            f"fit: optimizer must have a step() method, got {type(optimizer).__name__}"
+        )
     rng = random_source(seed)
     history = History(accuracy=[] if rule else None)
-    order = list(range(count))
+    order = list(range(n_examples))
     step = 0
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
         if shuffle:
             rng.shuffle(order)
         total, correct = 0.0, 0
-        for start in range(0, count, size):
+        for start in range(0, n_examples, size):
             batch = order[start : start + size]
             predictions = [model(xs[i]) for i in batch]
             per_example = [loss_fn(p, ys[i]) for p, i in zip(predictions, batch)]
@@ -106,10 +109,10 @@ def fit(
             total += batch_loss.data * len(batch)
             if rule:
                 correct += sum(rule(p, ys[i]) for p, i in zip(predictions, batch))
-        history.loss.append(total / count)
+        history.loss.append(total / n_examples)
         postfix = {"loss": f"{history.loss[-1]:.4g}"}
         if rule:
-            history.accuracy.append(correct / count)
+            history.accuracy.append(correct / n_examples)
             postfix["acc"] = f"{history.accuracy[-1]:.1%}"
         bar.set_postfix(postfix, refresh=False)
     bar.close()
@@ -127,7 +130,7 @@ def evaluate(
     """Mean loss (if ``loss`` is given) and accuracy of ``model`` on examples, recording no graph."""
     loss_fn = None if loss is None else _loss(loss)
     rule = _rule(accuracy, loss_fn)
-    count = _examples(xs, ys)
+    n_examples = _examples(xs, ys)
     total, correct = 0.0, 0
     with no_grad():
         for x, y in zip(xs, ys):
@@ -137,20 +140,22 @@ def evaluate(
             if rule:
                 correct += rule(prediction, y)
     return Evaluation(
-        loss=None if loss_fn is None else total / count,
-        accuracy=correct / count if rule else None,
+        loss=None if loss_fn is None else total / n_examples,
+        accuracy=correct / n_examples if rule else None,
     )
 
 
 def _loss(loss: object) -> Callable[..., Value]:
     if isinstance(loss, str):
         if loss not in LOSSES:
-            raise ValueError(
+            raise ArgumentError(
                 f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a function"
             )
         return LOSSES[loss]
     if not callable(loss):
-        raise TypeError(f"loss must be a loss name or a function, got {type(loss).__name__}")
+        raise ArgumentTypeError(
+            f"loss must be a loss name or a function, got {type(loss).__name__}"
+        )
     return loss
 
 
@@ -159,18 +164,12 @@ def _rule(accuracy: object, loss_fn: Callable | None) -> Rule | None:
         return RULES.get(loss_fn)
     if accuracy is None or callable(accuracy):
         return accuracy
-    raise TypeError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
+    raise ArgumentTypeError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
 
 
 def _examples(xs: Sequence, ys: Sequence) -> int:
     if len(xs) != len(ys):
-        raise ValueError(f"got {len(xs)} examples but {len(ys)} targets")
+        raise ArgumentError(f"got {len(xs)} examples but {len(ys)} targets")
     if not xs:
-        raise ValueError("no examples to train on (xs is empty)")
+        raise ArgumentError("no examples to train on (xs is empty)")
     return len(xs)
-
-
-def _positive(n: object, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return n

@@ -12,6 +12,9 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
+from autograd_lite import ArgumentError
+
+from .._checks import count
 from .._seeding import random_source
 
 Row = TypeVar("Row")
@@ -21,10 +24,11 @@ def kfold_indices(
     n_rows: int, n_folds: int, seed: int | random.Random | None = None
 ) -> list[list[int]]:
     """The row indices of each fold, in the order they were drawn."""
-    if isinstance(n_folds, bool) or not isinstance(n_folds, int) or n_folds < 2:
-        raise ValueError(f"kfold: n_folds must be an int >= 2, got {n_folds!r}")
-    if isinstance(n_rows, bool) or not isinstance(n_rows, int) or n_rows < n_folds:
-        raise ValueError(f"kfold: need at least {n_folds} rows for {n_folds} folds, got {n_rows!r}")
+    n_folds = count(n_folds, "kfold: n_folds", minimum=2)
+    if count(n_rows, "kfold: n_rows", minimum=0) < n_folds:
+        raise ArgumentError(
+            f"kfold: need at least {n_folds} rows for {n_folds} folds, got {n_rows!r}"
+        )
     rng = random_source(seed)
     remaining = list(range(n_rows))
     size = n_rows // n_folds

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+from .._checks import count, non_negative
 from .._seeding import random_source
 
 
@@ -21,10 +22,8 @@ def make_moons(
     shifted to centre ``(1, 0.5)``. ``noise`` is the standard deviation of Gaussian
     noise added to each coordinate. ``labels=(-1, 1)`` suits the max-margin loss.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"make_moons: n must be a positive int, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
-        raise ValueError(f"make_moons: noise must be a finite number >= 0, got {noise!r}")
+    n = count(n, "make_moons: n")
+    noise = non_negative(noise, "make_moons: noise")
     rng = random_source(seed)
     upper, lower = n // 2, n - n // 2
     points = [[math.cos(t), math.sin(t), labels[0]] for t in _angles(upper)]

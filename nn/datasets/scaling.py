@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from autograd_lite import ArgumentError
+
 
 def minmax_ranges(rows: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     """``(min, max)`` of each column: keep them to scale new rows the same way."""
     if not rows:
-        raise ValueError("minmax_ranges: no rows")
+        raise ArgumentError("minmax_ranges: no rows")
     widths = {len(row) for row in rows}
     if len(widths) != 1:
-        raise ValueError(f"minmax_ranges: rows have different lengths {sorted(widths)}")
+        raise ArgumentError(f"minmax_ranges: rows have different lengths {sorted(widths)}")
     return [(min(column), max(column)) for column in zip(*rows)]
 
 
@@ -23,13 +25,15 @@ def minmax_scale(
         ranges = minmax_ranges(rows)
     for i, (low, high) in enumerate(ranges):
         if not high > low:
-            raise ValueError(
+            raise ArgumentError(
                 f"minmax_scale: column {i} has min {low!r} and max {high!r}; a column needs "
                 "two different values to be scaled"
             )
     scaled = []
     for r, row in enumerate(rows):
         if len(row) != len(ranges):
-            raise ValueError(f"minmax_scale: row {r} has {len(row)} columns, ranges {len(ranges)}")
+            raise ArgumentError(
+                f"minmax_scale: row {r} has {len(row)} columns, ranges {len(ranges)}"
+            )
         scaled.append([(x - low) / (high - low) for x, (low, high) in zip(row, ranges)])
     return scaled

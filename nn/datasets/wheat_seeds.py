@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 
+from autograd_lite import ArgumentError
+
 from .scaling import minmax_scale
 
 FEATURE_NAMES = (
@@ -61,7 +63,7 @@ def _class_index(class_index: Mapping[int, int] | None) -> dict[int, int]:
         return {number: number - 1 for number in VARIETIES}
     mapping = dict(class_index)
     if set(mapping) != set(VARIETIES) or sorted(mapping.values()) != [0, 1, 2]:
-        raise ValueError(
+        raise ArgumentError(
             "class_index must map the file's classes 1, 2, 3 one-to-one onto 0, 1, 2; "
             f"got {class_index!r}"
         )
