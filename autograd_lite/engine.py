@@ -9,12 +9,15 @@ reference counting as soon as its root goes out of scope.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from functools import partial
 
-from .errors import NonFiniteError, OperandTypeError
+from .errors import NoGraphError, NonFiniteError, OperandTypeError
 from .failures import operation_failure
+from .graph_order import topological_order
 from .higher_order import propagate_values
 from .ops import (
     ADD,
@@ -39,34 +42,57 @@ from .ops import (
     Op,
 )
 
-_grad_enabled = True
-_nonfinite_allowed = False
+# The two modes belong to a thread or an async task (contextvars), so one thread's
+# ``no_grad`` never switches off another's graph. While no block is open anywhere,
+# ``_blocks_open`` is 0 and the hot path reads no ContextVar at all.
+_GRAD_ENABLED: ContextVar[bool] = ContextVar("autograd_lite_grad_enabled", default=True)
+_NONFINITE_ALLOWED: ContextVar[bool] = ContextVar("autograd_lite_nonfinite_allowed", default=False)
+_blocks_open = 0
+_blocks_lock = threading.Lock()
+
+_MADE_WITHOUT_GRAPH = object()
+"""Held in ``constant`` by a result computed under ``no_grad``: it has no graph to walk."""
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block operations record no graph: for optimizer updates and inference."""
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
+def _mode(var: ContextVar[bool], value: bool) -> Iterator[None]:
+    global _blocks_open
+    token = var.set(value)
+    with _blocks_lock:
+        _blocks_open += 1
     try:
         yield
     finally:
-        _grad_enabled = previous
+        var.reset(token)
+        with _blocks_lock:
+            _blocks_open -= 1
 
 
-@contextmanager
-def allow_nonfinite() -> Iterator[None]:
+def no_grad() -> AbstractContextManager[None]:
+    """Inside this block operations record no graph: for optimizer updates and inference.
+
+    The mode is this thread's (and this async task's) own; blocks nest.
+    """
+    return _mode(_GRAD_ENABLED, False)
+
+
+def allow_nonfinite() -> AbstractContextManager[None]:
     """Inside this block NaN and infinity are accepted as data and as results.
 
     Outside it, ``Value(float('nan'))`` raises and an operation whose result is not
-    finite raises, so that no NaN enters a graph unnoticed.
+    finite raises, so that no NaN enters a graph unnoticed. Per thread, as ``no_grad``.
     """
-    global _nonfinite_allowed
-    previous, _nonfinite_allowed = _nonfinite_allowed, True
-    try:
-        yield
-    finally:
-        _nonfinite_allowed = previous
+    return _mode(_NONFINITE_ALLOWED, True)
+
+
+def nonfinite_allowed() -> bool:
+    """True inside ``allow_nonfinite()`` in this thread or task."""
+    return _blocks_open != 0 and _NONFINITE_ALLOWED.get()
+
+
+def grad_enabled() -> bool:
+    """False inside ``no_grad()`` in this thread or task."""
+    return _blocks_open == 0 or _GRAD_ENABLED.get()
 
 
 def _short(x: float) -> str:
@@ -95,7 +121,11 @@ class Value:
                     f"Value() takes an int or a float, got {type(data).__name__} ({data!r})"
                 )
             data = float(data)
-        if data - data != 0.0 and not _nonfinite_allowed:
+        if type(label) is not str:
+            raise OperandTypeError(
+                f"Value(label=...) takes a string, got {type(label).__name__} ({label!r})"
+            )
+        if data - data != 0.0 and not (_blocks_open and _NONFINITE_ALLOWED.get()):
             raise NonFiniteError(
                 f"Value({data}){_labelled(label)}: NaN and infinity are refused so that none "
                 "enters a graph unnoticed; create it inside `with allow_nonfinite():` to accept it"
@@ -116,6 +146,10 @@ class Value:
 
     def named(self, label: str) -> Value:
         """Set the label the tracer and the renderer show, and return the Value itself."""
+        if type(label) is not str:
+            raise OperandTypeError(
+                f"named() takes a string, got {type(label).__name__} ({label!r})"
+            )
         self.label = label
         return self
 
@@ -186,6 +220,12 @@ class Value:
         set the leaves' ``.grad`` to 0.0 when done, or use ``grad()``, which
         leaves them untouched.
         """
+        if self.constant is _MADE_WITHOUT_GRAPH:
+            raise NoGraphError(
+                f"backward() on {self.label or _short(self.data)}, a result computed inside "
+                "no_grad(): it was made without a graph, so no gradient can reach anything; "
+                "compute it outside no_grad() to differentiate it"
+            )
         propagate(topological_order(self, leaves=False), grad, create_graph)
 
 
@@ -209,7 +249,7 @@ def _constant(k: object, symbol: str) -> float:
                 "operands must be Values, ints or floats"
             )
         k = float(k)
-    if k - k != 0 and not _nonfinite_allowed:
+    if k - k != 0 and not (_blocks_open and _NONFINITE_ALLOWED.get()):
         raise NonFiniteError(
             f"the constant {k} in {symbol}: NaN and infinity are refused so that none enters a "
             "graph unnoticed; use it inside `with allow_nonfinite():` to accept it"
@@ -237,20 +277,20 @@ def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -
             data = op.forward(*[p.data for p in parents])
     except (ArithmeticError, ValueError) as exc:
         raise operation_failure(op, parents, constant, exc) from None
-    if data - data != 0.0 and not _nonfinite_allowed:  # inf or NaN
+    if data - data != 0.0 and not (_blocks_open and _NONFINITE_ALLOWED.get()):  # inf or NaN
         raise operation_failure(op, parents, constant, OverflowError(), result=data)
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
-    if _grad_enabled:
+    if _blocks_open == 0 or _GRAD_ENABLED.get():
         node.op = op
         node.parents = parents
         node.constant = constant
     else:
         node.op = None
         node.parents = ()
-        node.constant = None
+        node.constant = _MADE_WITHOUT_GRAPH
     return node
 
 
@@ -310,46 +350,25 @@ def local_grads(node: Value, *, as_values: bool = False) -> tuple:
     return op.local_grads(node.data, *[p.data for p in parents])
 
 
-def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
-    """Every node ``root`` depends on, each after its parents, ``root`` last.
-
-    Iterative depth-first search: a chain of a million operations needs no
-    recursion. Parents are visited in order, so the order is stable. With
-    ``leaves=False``, only ``root`` and the nodes operations made: the ones
-    ``backward()`` passes gradients on from. The stack holds only nodes and
-    markers, no per-node objects that would wake the garbage collector.
-    """
-    order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[Value | None] = [root]
-    while stack:
-        node = stack.pop()
-        if node is None:  # a marker: the node below it has all its parents in order
-            order.append(stack.pop())
-        elif node not in seen:
-            seen.add(node)
-            if node.parents:
-                stack.append(node)
-                stack.append(None)
-                for parent in reversed(node.parents):  # the first parent on top, visited first
-                    if (leaves or parent.parents) and parent not in seen:
-                        stack.append(parent)
-            elif leaves or node is root:
-                order.append(node)
-    return order
-
-
-def propagate(order: list[Value], seed: float | Value, create_graph: bool) -> None:
+def propagate(
+    order: list[Value], seed: float | Value, create_graph: bool, keep: Sequence[Value] = ()
+) -> dict[Value, Value]:
+    """The chain rule from ``order[-1]`` down; with ``create_graph``, the Values of ``keep``."""
     root = order[-1]
     if not isinstance(seed, (int, float, Value)) or isinstance(seed, bool):
         raise OperandTypeError(f"backward(grad=...) takes a number, got {type(seed).__name__}")
+    number = seed.data if isinstance(seed, Value) else float(seed)
+    if number - number != 0.0 and not nonfinite_allowed():
+        raise NonFiniteError(
+            f"backward(grad={number!r}): the seed must be finite, or every gradient would be "
+            "NaN or infinite; pass it inside `with allow_nonfinite():` to accept that"
+        )
     for node in order:
         if node.parents:
             node.grad = 0.0
     if create_graph:
         seed = seed if isinstance(seed, Value) else Value(seed)
-        propagate_values(order, root, seed, partial(local_grads, as_values=True))
-        return
+        return propagate_values(order, root, seed, partial(local_grads, as_values=True), keep)
     root.grad += float(seed)
     node = root
     try:
@@ -364,3 +383,4 @@ def propagate(order: list[Value], seed: float | Value, create_graph: bool) -> No
         raise operation_failure(
             node.op, node.parents, node.constant, exc, in_backward=True
         ) from None
+    return {}

@@ -61,6 +61,11 @@ def _power(a: float, k: float) -> float:
     return result
 
 
+def _power_rule(a, k):
+    """d a**k / da = k * a**(k-1), and 0 for k = 0 everywhere (``a**-1`` would fail at 0)."""
+    return 0.0 if k == 0 else k * a ** (k - 1)
+
+
 def _positive_power(a: float, b: float) -> float:
     if a <= 0:
         raise ValueError("non-positive base")
@@ -129,7 +134,7 @@ DIV_K    = Op("div_k",   lambda a, k: f"{a} / {k}",           truediv,          
 RDIV_K   = Op("rdiv_k",  lambda a, k: f"{k} / {a}",           lambda a, k: k / a,
                                                                                 lambda out, a, k: (-out / a,),
               domain="a non-zero divisor", has_constant=True)
-POW      = Op("pow",     lambda a, k: f"{a}**{k}",            _power,           lambda out, a, k: (k * a ** (k - 1),),
+POW      = Op("pow",     lambda a, k: f"{a}**{k}",            _power,           lambda out, a, k: (_power_rule(a, k),),
               domain="a non-negative base unless the exponent is an integer, and a non-zero base for a "
                      "negative exponent", has_constant=True)
 RPOW_K   = Op("rpow_k",  lambda a, k: f"{k}**{a}",            _constant_power,  lambda out, a, k: (out * log(k),),

@@ -1,0 +1,38 @@
+"""The order ``backward()`` walks a graph in: every node after the nodes it was computed from.
+
+Iterative, so a chain of a million operations needs no recursion; it reads only each
+node's ``parents``, so it serves every reader of a graph.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def topological_order(root: Any, *, leaves: bool = True) -> list[Any]:
+    """Every node ``root`` depends on, each after its parents, ``root`` last.
+
+    Iterative depth-first search: a chain of a million operations needs no
+    recursion. Parents are visited in order, so the order is stable. With
+    ``leaves=False``, only ``root`` and the nodes operations made: the ones
+    ``backward()`` passes gradients on from. The stack holds only nodes and
+    markers, no per-node objects that would wake the garbage collector.
+    """
+    order: list[Any] = []
+    seen: set[Any] = set()
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:  # a marker: the node below it has all its parents in order
+            order.append(stack.pop())
+        elif node not in seen:
+            seen.add(node)
+            if node.parents:
+                stack.append(node)
+                stack.append(None)
+                for parent in reversed(node.parents):  # the first parent on top, visited first
+                    if (leaves or parent.parents) and parent not in seen:
+                        stack.append(parent)
+            elif leaves or node is root:
+                order.append(node)
+    return order
