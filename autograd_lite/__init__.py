@@ -20,6 +20,7 @@ from .errors import (
     NodeNotFoundError,
     NoGraphError,
     NonFiniteError,
+    NotFoundError,
     OperandTypeError,
     ValueOverflowError,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "NodeName",
     "NodeNotFoundError",
     "NonFiniteError",
+    "NotFoundError",
     "Op",
     "OperandTypeError",
     "StepperPage",

@@ -49,11 +49,15 @@ class NoGraphError(AutogradError, RuntimeError):
     """``backward()`` on a result computed under ``no_grad()``: there is no graph to walk."""
 
 
-class NodeNotFoundError(AutogradError, KeyError):
-    """No node of a trace or a graph has the name asked for."""
+class NotFoundError(AutogradError, KeyError):
+    """No item has the name asked for (an example, a quantity, a node of a trace)."""
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0]) if self.args else ""
+
+
+class NodeNotFoundError(NotFoundError):
+    """No node of a trace or a graph has the name asked for."""
 
 
 class DotNotFoundError(AutogradError, RuntimeError):
@@ -73,3 +77,11 @@ class ModelFileError(AutogradError, ValueError):
 
 class BoolArgumentError(ArgumentTypeError, ArgumentError):
     """A bool where a number belongs (True is an int to Python): both a TypeError and a ValueError."""
+
+
+class TorchMissingError(AutogradError, ImportError):
+    """PyTorch is needed (``nn.to_torch``, ...) and will not import; the message says how."""
+
+
+class TorchConversionError(AutogradError, ValueError):
+    """A model or a torch module has a part the other side cannot express: the message names it."""

@@ -246,7 +246,7 @@ def test_predictions_of_both_networks(result):
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
 def test_the_graph_renders(result, tmp_path):
-    path = save_svg(result.root, tmp_path / "brownlee.svg")
+    path = save_svg(result.trace, tmp_path / "brownlee.svg")  # the snapshot of the first step
     text = path.read_text()
     assert "o1.z" in text and "h2.w1" in text
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import mpmath
 import pytest
 
-from autograd_lite import draw, topological_order
+from autograd_lite import GraphChangedError, draw, topological_order
 from nn.examples import gad_mlp as example
 from tests.cli import example_table
 from tests.numeric import central_differences
@@ -227,7 +227,9 @@ def test_the_trace_and_graph_are_the_first_forward_pass(result):
     assert gradients["W1[6][2]"] == grads[0][6][2]
     assert result.trace.node("a2[4]").data == result[STEP0 + "hidden_activations"].computed[1][4]
     if shutil.which("dot"):
-        assert "W1[0][0]" in draw(root).source
+        assert "W1[0][0]" in draw(result.trace).source  # drawn from the step-0 snapshot
+    with pytest.raises(GraphChangedError, match="changed after its forward pass"):
+        draw(root)  # the live graph: its weights trained on after the snapshot
 
 
 def test_the_command_line_prints_the_table():

@@ -289,9 +289,10 @@ def test_property_batch_mean_gradient_is_the_mean_of_example_gradients(case):
     ex.mean_loss([example_loss(model, x, t, loss) for x, t in zip(xs, targets)]).backward()
     for p, column in zip(params, zip(*per_example)):
         mean = math.fsum(column) / len(column)
-        # relative to the examples' own sizes: their mean can be ~0 where they disagree
+        # relative to the examples' own sizes: their mean can be ~0 where they disagree;
+        # subnormal gradients (Hypothesis finds them) round in steps of 5e-324, hence a floor
         scale = math.fsum(abs(g) for g in column) / len(column)
-        assert abs(p.grad - mean) <= 1e-12 * scale
+        assert abs(p.grad - mean) <= 1e-12 * scale + 1e-300
 
 
 @settings(max_examples=40, deadline=None)

@@ -543,9 +543,12 @@ def test_the_trace_is_the_written_losss_graph(result):
 
 
 def test_the_labelled_pass_is_the_models_own_forward_pass(result):
+    # the example's model has trained on since; a fresh network from the article's weights
+    # gives, through its own __call__, the numbers of the labelled pass
     for loss in (WRITTEN, CATEGORICAL):
         walk = result.extra["written" if loss == WRITTEN else "categorical"]
-        assert [o.data for o in walk.model(list(article.INPUT))] == [o.data for o in walk.o_out]
+        fresh = prakash_333.network()
+        assert [o.data for o in fresh(list(article.INPUT))] == [o.data for o in walk.o_out]
 
 
 def test_command_line_prints_the_table_with_its_mismatches():

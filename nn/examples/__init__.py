@@ -13,6 +13,8 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
+from autograd_lite import NotFoundError
+
 from .report import ExampleResult, Quantity, agreement
 
 CATALOGUE: dict[str, str] = {
@@ -35,7 +37,7 @@ def names() -> list[str]:
 def module(name: str) -> ModuleType:
     """The module of example ``name``; a clear error for an unknown name."""
     if name not in CATALOGUE:
-        raise KeyError(f"no example named {name!r}; the examples are: {', '.join(CATALOGUE)}")
+        raise NotFoundError(f"no example named {name!r}; the examples are: {', '.join(CATALOGUE)}")
     return import_module(f"{__name__}.{CATALOGUE[name]}")
 
 

@@ -7,6 +7,10 @@ its bias: ``nn.MLP.from_weights(..., layout="bias_last")``, sigmoid everywhere. 
 ``weight -= l_rate * delta * input``. That is plain SGD on ``L = 1/2 sum (o - e)^2``
 with ``delta = dL/dz`` for the neuron's sum ``z``: here ``backward()`` computes the
 deltas and ``nn.SGD`` makes the update.
+
+The graph an example shows is its network's first step, traced (``traced_sgd_step``)
+between ``backward()`` and the update: the same network then trains on, and the
+trace keeps the values the step started from.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import nn
-from autograd_lite import Value, no_grad
+from autograd_lite import ArgumentError, Trace, Value, explain, no_grad
 
 Matrix = list[list[float]]
 
@@ -36,7 +40,7 @@ def initial_weights(
 def network(weights: Sequence[Matrix]) -> nn.MLP:
     """The sigmoid MLP with these two bias-last weight matrices, hidden then output."""
     if len(weights) != len(LAYER_NAMES):
-        raise ValueError(f"Brownlee's networks have 2 layers, got {len(weights)} matrices")
+        raise ArgumentError(f"Brownlee's networks have 2 layers, got {len(weights)} matrices")
     return nn.MLP.from_weights(weights, activations="sigmoid", layout="bias_last")
 
 
@@ -108,16 +112,41 @@ def sgd_step(
     return step
 
 
+def traced_sgd_step(
+    model: nn.MLP, optimizer: nn.SGD, x: Sequence[float], expected: Sequence[float]
+) -> tuple[Step, Trace]:
+    """``sgd_step`` with the graph named (``label``) and traced after ``backward()``, before
+    the update: the trace keeps the step's values, which the update makes stale."""
+    step = forward(model, x, expected)
+    label(step, model)
+    optimizer.zero_grad()
+    step.loss.backward()
+    trace = explain(step.loss)
+    optimizer.step()
+    return step, trace
+
+
 def train_epoch(
-    model: nn.MLP, optimizer: nn.SGD, rows: Sequence[Sequence[float]], n_outputs: int
+    model: nn.MLP,
+    optimizer: nn.SGD,
+    rows: Sequence[Sequence[float]],
+    n_outputs: int,
+    *,
+    first: Step | None = None,
 ) -> tuple[float, Step]:
     """One pass of per-row SGD in row order: Brownlee's epoch error, and the last row's step.
 
-    Each row is its features then its class index, as in Brownlee's data sets.
+    Each row is its features then its class index, as in Brownlee's data sets. ``first``
+    is the first row's step when the caller has made it already (``traced_sgd_step``):
+    the epoch then goes on from the second row, its error counting the first row's.
     """
     if not rows:
-        raise ValueError("train_epoch needs at least one row")
+        raise ArgumentError("train_epoch needs at least one row")
     total = 0.0
+    step = first
+    if first is not None:
+        total += first.squared_error
+        rows = rows[1:]
     for row in rows:
         step = sgd_step(model, optimizer, row[:-1], one_hot(int(row[-1]), n_outputs))
         total += step.squared_error

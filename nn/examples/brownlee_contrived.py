@@ -26,25 +26,26 @@ reproduced here:
   0.7887233511355132 and 0.8357651039198697 are untouched initial values). Both
   classify all ten rows correctly.
 
-The graph traced and drawn is the first training step's loss (epoch 0, row 0).
+The graph traced and drawn is the first training step's loss (epoch 0, row 0),
+snapshot before that step's update; the same network then trains on.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 import nn
-from autograd_lite import Value, dot, explain
+from autograd_lite import Trace, Value, dot
 
 from ._brownlee import (
     Matrix,
     Step,
-    forward,
     initial_weights,
-    label,
     network,
     one_hot,
     predict,
+    traced_sgd_step,
     train_epoch,
 )
 from .report import ExampleResult, Quantity
@@ -166,33 +167,35 @@ def _backprop_test(init: list[Matrix]) -> tuple[Value, list[float], float]:
     return loss, [float(z.grad) for z in sums], float(hidden_sum.grad)
 
 
-def _first_step(weights: list[Matrix]) -> tuple[Step, list[Matrix]]:
-    """Epoch 0, row 0 on a copy of the initial network, never updated so that its graph
-    (the one traced and drawn) keeps its values; and the weights one SGD step later."""
-    model = network(weights)
-    row = DATASET[0]
-    step = forward(model, row[:-1], one_hot(row[-1], 2))
-    label(step, model)
-    step.loss.backward()
-    after = [
-        [[w - L_RATE * g for w, g in zip(ws, gs)] for ws, gs in zip(layer_w, layer_g)]
-        for layer_w, layer_g in zip(
-            model.weights("bias_last"), model.weights("bias_last", grad=True)
-        )
-    ]
-    return step, after
+@dataclass
+class Training:
+    """Brownlee's ``train_network`` on one network, its first step (epoch 0, row 0) traced."""
+
+    model: nn.MLP
+    first: Step
+    trace: Trace
+    """The first step's graph, snapshot before its update (the graph itself is stale after)."""
+    after_first: list[Matrix]
+    """The weights after that first update."""
+    errors: list[float]
+    weights_per_epoch: list[list[Matrix]]
+    last: Step
 
 
-def _train(weights: list[Matrix]) -> tuple[nn.MLP, list[float], list[list[Matrix]], Step]:
+def _train(weights: list[Matrix]) -> Training:
     """Brownlee's ``train_network``: epoch errors, weights after each epoch, the last step."""
     model = network(weights)
     optimizer = nn.SGD(model.parameters(), lr=L_RATE)
+    row = DATASET[0]
+    first, trace = traced_sgd_step(model, optimizer, row[:-1], one_hot(row[-1], 2))
+    after_first = model.weights("bias_last")
     errors, weights_per_epoch = [], []
-    for _ in range(N_EPOCH):
-        error, last = train_epoch(model, optimizer, DATASET, n_outputs=2)
+    for epoch in range(N_EPOCH):
+        done = first if epoch == 0 else None
+        error, last = train_epoch(model, optimizer, DATASET, n_outputs=2, first=done)
         errors.append(error)
         weights_per_epoch.append(model.weights("bias_last"))
-    return model, errors, weights_per_epoch, last
+    return Training(model, first, trace, after_first, errors, weights_per_epoch, last)
 
 
 def run() -> ExampleResult:
@@ -209,9 +212,9 @@ def run() -> ExampleResult:
 
     rng = random.Random(SEED)
     start = initial_weights(rng, n_inputs=2, n_hidden=N_HIDDEN, n_outputs=2)
-    first, after_first = _first_step(start)
-    trace = explain(first.loss)
-    model, errors, weights_per_epoch, last = _train(start)
+    training = _train(start)
+    model, first, trace, last = training.model, training.first, training.trace, training.last
+    errors, after_first = training.errors, training.after_first
     final = model.weights("bias_last")
 
     xs = [row[:-1] for row in DATASET]
@@ -326,7 +329,7 @@ def run() -> ExampleResult:
         extra={
             "model": model,
             "epoch_errors": errors,
-            "weights_per_epoch": weights_per_epoch,
+            "weights_per_epoch": training.weights_per_epoch,
             "backprop_test_root": backprop_root,
             "dataset": DATASET,
         },

@@ -23,7 +23,8 @@ What to know when reproducing it:
   published 500-epoch scores are compared only by ``run(epochs=500)``, which
   reproduces them exactly (41 s to 70 s when measured on 2 shared cores; ``benchmarks/brownlee_seeds.py``).
 
-The graph traced and drawn is fold 0's first SGD step (one row's loss).
+The graph traced and drawn is fold 0's first SGD step (one row's loss), snapshot
+before that step's update; the same network then trains on.
 """
 
 from __future__ import annotations
@@ -33,19 +34,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import nn
-from autograd_lite import explain
+from autograd_lite import ArgumentError, Trace
 from nn.datasets import fold_pairs, kfold_indices, wheat_seeds
 
 from ._brownlee import (
     Matrix,
     Step,
     accuracy_percent,
-    forward,
     initial_weights,
-    label,
     network,
     one_hot,
     predict,
+    traced_sgd_step,
     train_epoch,
 )
 from .report import ExampleResult, Quantity
@@ -80,7 +80,9 @@ class CrossValidation:
     """Brownlee's ``evaluate_algorithm``, with the scores at several epochs of the same runs.
 
     ``scores[epoch]`` holds the five fold scores after that many epochs; the rest
-    is one entry per fold, in fold order.
+    is one entry per fold, in fold order. ``first_steps`` are each fold's first SGD
+    step (its first training row) and ``first_traces`` their graphs, snapshot before
+    the step's update: the network then trains on, so the graphs themselves are stale.
     """
 
     fold_indices: list[list[int]]
@@ -88,6 +90,8 @@ class CrossValidation:
     scores: dict[int, list[float]] = field(default_factory=dict)
     epoch_errors: list[list[float]] = field(default_factory=list)
     final_weights: list[list[Matrix]] = field(default_factory=list)
+    first_steps: list[Step] = field(default_factory=list)
+    first_traces: list[Trace] = field(default_factory=list)
 
 
 def dataset_rows(class_index: Mapping[int, int] = CLASS_INDEX) -> list[list[float]]:
@@ -108,7 +112,7 @@ def cross_validate(
     happens during training).
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+        raise ArgumentError(f"epochs must be a positive int, got {epochs!r}")
     rows = dataset_rows(class_index)
     rng = random.Random(SEED)
     result = CrossValidation(fold_indices=kfold_indices(len(rows), N_FOLDS, seed=rng))
@@ -120,14 +124,19 @@ def cross_validate(
         weights = initial_weights(rng, len(train[0]) - 1, N_HIDDEN, n_outputs)
         model = network(weights)
         optimizer = nn.SGD(model.parameters(), lr=L_RATE)
+        row = train[0]
+        first, trace = traced_sgd_step(model, optimizer, row[:-1], one_hot(int(row[-1]), n_outputs))
         errors = []
         for epoch in range(1, epochs + 1):
-            errors.append(train_epoch(model, optimizer, train, n_outputs)[0])
+            done = first if epoch == 1 else None
+            errors.append(train_epoch(model, optimizer, train, n_outputs, first=done)[0])
             if epoch in result.scores:
                 predicted = [predict(model, row[:-1]) for row in test]
                 score = accuracy_percent([int(row[-1]) for row in test], predicted)
                 result.scores[epoch].append(score)
         result.initial_weights.append(weights)
+        result.first_steps.append(first)
+        result.first_traces.append(trace)
         result.epoch_errors.append(errors)
         result.final_weights.append(model.weights("bias_last"))
     return result
@@ -146,15 +155,6 @@ def _scores_name(epochs: int) -> str:
     return f"seeds.{'quick_' if epochs < PUBLISHED_EPOCHS else ''}{epochs}_epoch{plural}"
 
 
-def _first_step(weights: list[Matrix], row: Sequence[float], n_outputs: int) -> Step:
-    """Fold 0's first row on a copy of its initial network, never updated: the graph to show."""
-    model = network(weights)
-    step = forward(model, row[:-1], one_hot(int(row[-1]), n_outputs))
-    label(step, model)
-    step.loss.backward()
-    return step
-
-
 def run(epochs: int = QUICK_EPOCHS) -> ExampleResult:
     """The cross-validation after ``epochs`` (and after 1 and 20, when shorter than ``epochs``).
 
@@ -162,9 +162,7 @@ def run(epochs: int = QUICK_EPOCHS) -> ExampleResult:
     """
     cv = cross_validate(epochs, checkpoints=(1, QUICK_EPOCHS))
     rows = dataset_rows()
-    first_row = rows[cv.fold_indices[1][0]]  # fold 0 trains on folds 1-4, in order
-    first = _first_step(cv.initial_weights[0], first_row, n_outputs=3)
-    trace = explain(first.loss)
+    first, trace = cv.first_steps[0], cv.first_traces[0]  # fold 0 trains on folds 1-4, in order
 
     q = Quantity
     quantities = [

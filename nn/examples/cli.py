@@ -36,11 +36,11 @@ def show_example(args: argparse.Namespace) -> int:
         print()
         print(result.trace.to_text(min(args.digits, 17)))
     if args.svg is not None:
-        if result.root is None:
+        if result.trace is None:
             print(f"autograd-lite: {args.name} has no graph to draw", file=sys.stderr)
             return 1
         try:
-            path = save_svg(result.root, args.svg)
+            path = save_svg(result.trace, args.svg)
         except (DotNotFoundError, GraphTooLargeError, OSError) as exc:
             print(f"autograd-lite: cannot write {args.svg}: {exc}", file=sys.stderr)
             return 1
@@ -51,12 +51,16 @@ def show_example(args: argparse.Namespace) -> int:
 
 
 def write_page(result: ExampleResult, path: Path) -> int:
-    """The example's step-through page, and how to open it."""
-    if result.root is None:
+    """The example's step-through page, and how to open it.
+
+    Drawn from the trace, the snapshot the example took: an example that trains on
+    after tracing leaves ``result.root``'s graph stale.
+    """
+    if result.trace is None:
         print(f"autograd-lite: {result.name} has no graph to step through", file=sys.stderr)
         return 1
     try:
-        written = save_html(result.root, path, title=result.title).resolve()
+        written = save_html(result.trace, path, title=result.title).resolve()
     except (DotNotFoundError, GraphTooLargeError, OSError) as exc:
         print(f"autograd-lite: cannot write {path}: {exc}", file=sys.stderr)
         return 1

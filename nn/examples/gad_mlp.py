@@ -115,28 +115,26 @@ def predict(model: MLP, x: tuple[float, ...]) -> float:
 
 def run() -> ExampleResult:
     weights = initial_weights(0)
-
-    # the first step, on a model of its own so the traced graph keeps the step-0 values
-    first = network(weights)
-    activations, first_error = labelled_forward(first)
-    first_error.backward()
-    trace = explain(first_error)
-    grads = first.weights(grad=True)
-
     model = network(weights)
     optimizer = SGD(model.parameters(), lr=LEARNING_RATE)
     predictions: list[float] = []
     errors: list[float] = []
-    updated: list[list[list[float]]] = []
     first_within = None
     book_stop: dict[str, float] = {}
     for iteration in range(MAX_ITER):
-        p = model(list(X))
-        error = (p - Y) ** 2
+        if iteration == 0:  # every node named, for the trace: the same sums, bit for bit
+            activations, first_error = labelled_forward(model)
+            p, error = activations[-1][0], first_error
+        else:
+            p = model(list(X))
+            error = (p - Y) ** 2
         predictions.append(p.data)
         errors.append(error.data)
         optimizer.zero_grad()
         error.backward()
+        if iteration == 0:  # the snapshot of step 0, taken before the update moves the weights
+            trace = explain(first_error)
+            grads = model.weights(grad=True)
         optimizer.step()
         if iteration == 0:
             updated = model.weights()

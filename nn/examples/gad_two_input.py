@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd_lite import Value, dot, explain
+from autograd_lite import ArgumentError, Trace, Value, dot, explain
 from nn import SGD
 
 from .report import ExampleResult, Quantity
@@ -83,54 +83,66 @@ def neuron(w1: Value, w2: Value) -> Neuron:
 
 @dataclass(frozen=True)
 class Run:
-    """What the article's loop records: prediction and error before each update, final weights."""
+    """What the article's loop records: prediction and error before each update, final weights.
+
+    ``first`` is iteration 0's graph and ``trace`` its snapshot, taken after
+    ``backward()`` and before the update (which makes the graph itself stale);
+    ``after_first`` holds (w1, w2) after that update.
+    """
 
     predictions: list[float]
     errors: list[float]
     w1: float
     w2: float
+    first: Neuron
+    trace: Trace
+    after_first: tuple[float, float]
 
 
 def train(w1: float, w2: float, iterations: int = ITERATIONS) -> Run:
     """The article's loop on the engine: forward, record, backward, one SGD step."""
+    if iterations < 1:
+        raise ArgumentError(f"iterations must be at least 1, got {iterations!r}")
     weights = [Value(w1, "w1"), Value(w2, "w2")]
     optimizer = SGD(weights, lr=LEARNING_RATE)
     predictions, errors = [], []
-    for _ in range(iterations):
+    for iteration in range(iterations):
         n = neuron(*weights)
         predictions.append(n.predicted.data)
         errors.append(n.err.data)
         optimizer.zero_grad()
         n.err.backward()
+        if iteration == 0:
+            first, trace = n, explain(n.err)
         optimizer.step()
-    return Run(predictions, errors, weights[0].data, weights[1].data)
+        if iteration == 0:
+            after_first = (weights[0].data, weights[1].data)
+    return Run(predictions, errors, weights[0].data, weights[1].data, first, trace, after_first)
 
 
 def run() -> ExampleResult:
-    first = neuron(Value(0.5, "w1"), Value(0.5, "w2"))
-    first.err.backward()
-    trace = explain(first.err)
-    local = {(c.name, c.parent_name): c.local for s in trace.backward for c in s.contributions}
-
     variant = train(0.5, 0.5)
+    trace = variant.trace  # iteration 0 of the variant, before its update
+    local = {(c.name, c.parent_name): c.local for s in trace.backward for c in s.contributions}
+    gradients = trace.gradients()
     from_s0 = train(*S0_WEIGHTS)
     symmetric = train(*S0_SYMMETRIC)
-    s0 = neuron(Value(S0_WEIGHTS[0]), Value(S0_WEIGHTS[1]))
+    s0 = from_s0.trace  # its iteration 0
     logit = (Value(TARGET) / (1 - Value(TARGET))).log()
     last = ITERATIONS - 1
 
     v = "variant_w1=w2=0.5."
     q = Quantity
     quantities = [
-        q(v + "step0.sop", first.y.data, note="y = w1*x1 + w2*x2"),
-        q(v + "step0.pred", first.predicted.data),
-        q(v + "step0.err", first.err.data),
-        q(v + "step0.dE_dpred", first.predicted.grad, note="2 (predicted - target)"),
+        q(v + "step0.sop", trace.node("y").data, note="y = w1*x1 + w2*x2"),
+        q(v + "step0.pred", trace.node("predicted").data),
+        q(v + "step0.err", trace.node("err").data),
+        q(v + "step0.dE_dpred", trace.node("predicted").grad, note="2 (predicted - target)"),
         q(v + "step0.dpred_dsop", local[("predicted", "y")], note="predicted (1 - predicted)"),
-        q(v + "step0.gradw1", first.w1.grad),
-        q(v + "step0.gradw2", first.w2.grad, note="4 x gradw1: the ratio of the inputs"),
-        q(v + "step0.w1_new", first.w1.data - LEARNING_RATE * first.w1.grad),
-        q(v + "step0.w2_new", first.w2.data - LEARNING_RATE * first.w2.grad),
+        q(v + "step0.gradw1", gradients["w1"]),
+        q(v + "step0.gradw2", gradients["w2"], note="4 x gradw1: the ratio of the inputs"),
+        q(v + "step0.w1_new", variant.after_first[0]),
+        q(v + "step0.w2_new", variant.after_first[1]),
         q(v + f"last_prediction(iter {last})", variant.predictions[-1]),
         q(v + "last_error", variant.errors[-1]),
         q(v + "final_w1", variant.w1, note=f"after {ITERATIONS} updates"),
@@ -140,8 +152,12 @@ def run() -> ExampleResult:
             logit.data,
             note="the weighted sum where sigmoid = 0.7; s creeps up to it and never reaches it",
         ),
-        q("recovered_s0", s0.y.data, note="inferred from the printed prediction, not printed"),
-        q("recovered_s0.initial_prediction", s0.predicted.data),
+        q(
+            "recovered_s0",
+            s0.node("y").data,
+            note="inferred from the printed prediction, not printed",
+        ),
+        q("recovered_s0.initial_prediction", s0.node("predicted").data),
         q("recovered_s0.w1", S0_WEIGHTS[0], note="a split of s0 that lands on the printed bits"),
         q("recovered_s0.w2", S0_WEIGHTS[1]),
         q(
@@ -170,7 +186,7 @@ def run() -> ExampleResult:
         title=TITLE,
         source=SOURCE,
         quantities=quantities,
-        root=first.err,
+        root=variant.first.err,
         trace=trace,
         notes=[
             (

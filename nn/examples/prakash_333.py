@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from autograd_lite import Value, dot, explain, grad, local_grads, softmax
+from autograd_lite import ArgumentError, Value, dot, explain, grad, local_grads, softmax
 from nn import MLP, SGD, Layer, binary_cross_entropy, cross_entropy
 
 from .prakash_333_article import (
@@ -118,7 +118,7 @@ def forward(model: MLP, loss: str) -> Pass:
     elif loss == CATEGORICAL:
         e = cross_entropy(o_in, list(TARGET))
     else:
-        raise ValueError(f"loss must be {WRITTEN!r} or {CATEGORICAL!r}, got {loss!r}")
+        raise ArgumentError(f"loss must be {WRITTEN!r} or {CATEGORICAL!r}, got {loss!r}")
     return Pass(model, xs, h1_in, h1_out, h2_in, h2_out, o_in, o_out, e.named("E"))
 
 
@@ -127,15 +127,21 @@ def weights_only(model: MLP) -> list[Value]:
     return [p for name, p in model.named_parameters() if ".w." in name]
 
 
-def one_step(loss: str) -> tuple[list[list[list[float]]], list[list[float]]]:
-    """Weights (in the article's orientation) and biases after one SGD step on a fresh model.
+def step(model: MLP) -> tuple[list[list[list[float]]], list[list[float]]]:
+    """The article's update, once ``backward()`` has run: one SGD step on the weights only.
 
-    The step runs on a model of its own so that the traced graph keeps the initial weights.
+    Returns the weights (in the article's orientation) and the biases after it. The
+    model's graphs are stale from then on: trace them before the step.
     """
-    model = network()
-    forward(model, loss).loss.backward()
     SGD(weights_only(model), lr=LEARNING_RATE).step()
     return model.weights("in_out"), model.biases()
+
+
+def one_step(loss: str) -> tuple[list[list[list[float]]], list[list[float]]]:
+    """Weights (in the article's orientation) and biases after one SGD step from the article's."""
+    model = network()
+    forward(model, loss).loss.backward()
+    return step(model)
 
 
 def _data(xs: list[Value]) -> list[float]:
@@ -182,14 +188,14 @@ def run() -> ExampleResult:
     w = forward(model, WRITTEN)
     jacobian = [[float(g) for g in grad(o, w.o_in)] for o in w.o_out]  # before backward()
     w.loss.backward()
-    trace = explain(w.loss)
+    trace = explain(w.loss)  # before the step below moves the weights
+    gw = w.model.weights("in_out", grad=True)
+    new_w, _ = step(w.model)
+
     c = forward(network(), CATEGORICAL)
     c.loss.backward()
-
-    gw = w.model.weights("in_out", grad=True)
     gc = c.model.weights("in_out", grad=True)
-    new_w, _ = one_step(WRITTEN)
-    new_c, _ = one_step(CATEGORICAL)
+    new_c, _ = step(c.model)
     q = _quantity
     s = f"({WRITTEN})"
     quantities = [

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from autograd_lite import ArgumentError, NotFoundError
+
 WORDS = ("exact", "rounded", "truncated", "MISMATCH")
 """From best to worst: a vector's word is the worst of its entries'."""
 
@@ -36,7 +38,7 @@ def agreement(printed: str, computed: float) -> str:
     try:
         p = Decimal(printed.strip())
     except (InvalidOperation, AttributeError):
-        raise ValueError(
+        raise ArgumentError(
             f"printed numbers are given as the article's digits, got {printed!r}"
         ) from None
     c = Decimal(repr(float(computed)))
@@ -86,7 +88,7 @@ class Quantity:
             words: tuple[str, ...] = ()
         else:
             if _shape(self.printed) != _shape(self.computed):
-                raise ValueError(
+                raise ArgumentError(
                     f"{self.name}: printed has shape {_shape(self.printed)}, "
                     f"computed has shape {_shape(self.computed)}"
                 )
@@ -96,7 +98,7 @@ class Quantity:
             )
         object.__setattr__(self, "words", words)
         if self.agreement == "MISMATCH" and not self.reason:
-            raise ValueError(f"{self.name}: the article's number disagrees, so give a reason")
+            raise ArgumentError(f"{self.name}: the article's number disagrees, so give a reason")
 
     @property
     def agreement(self) -> str:
@@ -136,9 +138,14 @@ def _show(x: Numbers | str, digits: int) -> str:
 class ExampleResult:
     """What one worked example computes: its quantities, and the graph to trace and draw.
 
-    ``root`` is the Value whose graph the example is about (``explain(root)``,
-    ``draw(root)``); ``trace`` is that graph's step-through trace; ``extra`` holds
-    whatever else a notebook may plot (loss curves, weights over epochs, ...).
+    ``trace`` is the snapshot of the graph the example is about (``explain(root)``,
+    taken right after its first forward and backward pass): draw it and step through
+    it (``draw(result.trace)``, ``save_svg``, ``stepper_page``, ``save_html``), as the
+    command line does. ``root`` is that graph's live root Value, valid until the model
+    is trained further: an example that goes on training after tracing (gad-mlp,
+    gad-two-input, prakash-333, brownlee-*) leaves it stale, and reading it then
+    raises ``GraphChangedError``. ``extra`` holds whatever else a notebook may plot
+    (loss curves, weights over epochs, ...).
     """
 
     name: str
@@ -154,7 +161,7 @@ class ExampleResult:
         for q in self.quantities:
             if q.name == name:
                 return q
-        raise KeyError(f"{self.name} has no quantity {name!r}")
+        raise NotFoundError(f"{self.name} has no quantity {name!r}")
 
     def mismatches(self) -> list[Quantity]:
         return [q for q in self.quantities if q.agreement == "MISMATCH"]
