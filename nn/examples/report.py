@@ -15,13 +15,13 @@ A printed integer (``0``, ``66``) is a claim of exactness: it is ``exact`` or ``
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from autograd_lite import ArgumentError, NotFoundError
+from autograd_lite.tables import html_table, markdown_table, text_table
 
 WORDS = ("exact", "rounded", "truncated", "MISMATCH")
 """From best to worst: a vector's word is the worst of its entries'."""
@@ -134,6 +134,9 @@ def _show(x: Numbers | str, digits: int) -> str:
     return "[" + ", ".join(_show(item, digits) for item in x) + "]"
 
 
+_HEADERS = ("quantity", "article printed", "engine", "agreement", "why")
+
+
 @dataclass
 class ExampleResult:
     """What one worked example computes: its quantities, and the graph to trace and draw.
@@ -175,13 +178,8 @@ class ExampleResult:
 
     def table(self, digits: int = SHOWN_DIGITS) -> str:
         """The printed-versus-computed table as plain text."""
-        header = ("quantity", "article printed", "engine", "agreement", "why")
-        rows = [header, *self.rows(digits)]
-        widths = [min(max(len(r[i]) for r in rows), 44) for i in range(4)]
         lines = [f"{self.title}", f"  source: {self.source}", ""]
-        for r in rows:
-            cells = [r[i].ljust(widths[i]) for i in range(4)]
-            lines.append("  " + "  ".join(cells) + (f"  {r[4]}" if r[4] else ""))
+        lines += text_table([_HEADERS, *self.rows(digits)], max_width=44)
         for note in self.notes:
             lines.append(f"  note: {note}")
         return "\n".join(lines)
@@ -191,23 +189,12 @@ class ExampleResult:
 
     def to_markdown(self, digits: int = SHOWN_DIGITS) -> str:
         out = [f"**{self.title}** ({self.source})", ""]
-        out.append("| quantity | article printed | engine | agreement | why |")
-        out.append("|---|---|---|---|---|")
-        for r in self.rows(digits):
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
-        return "\n".join(out)
+        return "\n".join(out + markdown_table(_HEADERS, self.rows(digits)))
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        body = "".join(
-            f'<tr class="{esc(r[3])}">' + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>"
-            for r in self.rows()
-        )
-        return (
-            f"<table><caption>{esc(self.title)}</caption><thead><tr><th>quantity</th>"
-            "<th>article printed</th><th>engine</th><th>agreement</th><th>why</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>"
-        )
+        rows = self.rows()
+        attributes = [{"class": r[3]} for r in rows]
+        return html_table(self.title, _HEADERS, rows, row_attributes=attributes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
