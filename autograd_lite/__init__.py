@@ -10,13 +10,16 @@ from .errors import (
     ArgumentError,
     ArgumentTypeError,
     AutogradError,
+    AutogradWarning,
     BoolArgumentError,
     DivisionByZeroError,
     DomainError,
     DotNotFoundError,
     GraphChangedError,
     GraphTooLargeError,
+    ModelFileAccessError,
     ModelFileError,
+    ModelFileNotFoundError,
     NodeNotFoundError,
     NoGraphError,
     NonFiniteError,
@@ -28,7 +31,7 @@ from .functional import dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
 from .gradients import grad
 from .naming import NodeName, format_number, node_names
-from .ops import OPS, Op
+from .ops import OPS, Op, number
 from .render import draw, save_svg
 from .stepper import StepperPage, save_html, stepper_page
 from .trace import BackwardStep, Contribution, ForwardStep, Trace, TracedNode, explain
@@ -38,6 +41,7 @@ __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
     "AutogradError",
+    "AutogradWarning",
     "BackwardStep",
     "BoolArgumentError",
     "ChainDerivation",
@@ -51,7 +55,9 @@ __all__ = [
     "GradcheckResult",
     "GraphChangedError",
     "GraphTooLargeError",
+    "ModelFileAccessError",
     "ModelFileError",
+    "ModelFileNotFoundError",
     "NoGraphError",
     "NodeName",
     "NodeNotFoundError",
@@ -78,6 +84,7 @@ __all__ = [
     "logsumexp",
     "no_grad",
     "node_names",
+    "number",
     "save_html",
     "save_svg",
     "softmax",

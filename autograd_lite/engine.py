@@ -139,10 +139,17 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={_short(self.data)}, grad={_short(float(self.grad))}{label})"
+        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        return f"Value(data={_short(self.data)}, grad={_short(grad)}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        # math.exp(x), float(x) and friends would take the number out of the graph and cut it
+        raise OperandTypeError(
+            f"float() of a Value{_labelled(self.label)}: math's functions and float() take the "
+            "number out of the graph, so no gradient flows back through them; use the Value's "
+            "own methods (x.exp(), x.log(), x.tanh(), x ** 0.5, ...) to stay in the graph, or "
+            "x.data for the plain number"
+        )
 
     def named(self, label: str) -> Value:
         """Set the label the tracer and the renderer show, and return the Value itself."""
@@ -369,7 +376,7 @@ def propagate(
     if create_graph:
         seed = seed if isinstance(seed, Value) else Value(seed)
         return propagate_values(order, root, seed, partial(local_grads, as_values=True), keep)
-    root.grad += float(seed)
+    root.grad += number
     node = root
     try:
         for node in reversed(order):

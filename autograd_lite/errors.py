@@ -85,3 +85,19 @@ class TorchMissingError(AutogradError, ImportError):
 
 class TorchConversionError(AutogradError, ValueError):
     """A model or a torch module has a part the other side cannot express: the message names it."""
+
+
+class ModelFileAccessError(ModelFileError, OSError):
+    """The system refused to read or write a model file (a directory, no permission, a full disk).
+
+    Also an ``OSError`` (``errno`` is the system's error number), so ``except OSError`` still
+    catches it; the message names the file the caller gave, never a temporary one.
+    """
+
+
+class ModelFileNotFoundError(ModelFileAccessError, FileNotFoundError):
+    """No file at the path given to ``nn.load``: also a ``FileNotFoundError``."""
+
+
+class AutogradWarning(UserWarning):
+    """Something legal that is very likely a mistake (softmax applied twice, ...)."""

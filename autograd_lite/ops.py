@@ -49,6 +49,11 @@ def exp(x):
     return math.exp(x) if isinstance(x, (int, float)) else x.exp()
 
 
+def number(x):
+    """The plain number of a float or a Value, for rules that branch on it (relu's)."""
+    return x if isinstance(x, (int, float)) else x.data
+
+
 def log(x):
     """``log`` of a float or a Value, for rules that serve both."""
     return math.log(x) if isinstance(x, (int, float)) else x.log()
@@ -146,7 +151,7 @@ LOG      = Op("log",     lambda a: f"log({a})",               math.log,         
 TANH     = Op("tanh",    lambda a: f"tanh({a})",              math.tanh,        lambda out, a: (1 - out * out,))
 SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),), symbol="σ")
 RELU     = Op("relu",    lambda a: f"relu({a})",              lambda a: a if a > 0 else 0.0,
-                                                                                lambda out, a: (1.0 if float(out) > 0 else 0.0,))
+                                                                                lambda out, a: (1.0 if number(out) > 0 else 0.0,))
 VSUM     = Op("sum",     lambda *xs: " + ".join(xs),          lambda *xs: reduce(add, xs),
                                                                                 lambda out, *xs: (1.0,) * len(xs))
 DOT      = Op("dot",     _show_dot,                           _dot,             _dot_grads)

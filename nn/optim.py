@@ -8,7 +8,9 @@ state each keeps is a public list, one entry per parameter, in the order given:
 - ``RMSprop``: ``square_avg`` (v), ``grad_avg`` (centered only), ``momentum_buffer``.
 - ``Adam``: ``exp_avg`` (m), ``exp_avg_sq`` (v), and the shared step count ``t``.
 
-``lr`` is an attribute: change it between steps for a schedule.
+``lr`` is an attribute: change it between steps for a schedule. Setting it checks it as
+the constructor does (finite and >= 0), so a schedule's mistake stops training at once.
+Parameters are ``model.parameters()``: the model or the method itself is refused by name.
 """
 
 from __future__ import annotations
@@ -16,31 +18,36 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from autograd_lite import ArgumentError, ArgumentTypeError, Value
+from autograd_lite import ArgumentError, Value, number
 
-from ._checks import is_sequence, non_negative
+from ._checks import is_sequence, non_negative, parameter_list
 
 
 class Optimizer:
     """What every optimizer shares: its parameters, ``lr``, ``zero_grad()``."""
 
     def __init__(self, params: Iterable[Value], lr: float):
-        self.params = list(params)
         name = type(self).__name__
+        self.params = parameter_list(params, name)
         if not self.params:
             raise ArgumentError(f"{name}: got an empty list of parameters")
         seen = set()
         for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise ArgumentTypeError(
-                    f"{name}: parameter {i} is a {type(p).__name__}, not a Value"
-                )
             if id(p) in seen:
                 raise ArgumentError(
                     f"{name}: parameter {i} ({p!r}) appears twice; it would be updated twice"
                 )
             seen.add(id(p))
-        self.lr = non_negative(lr, f"{name}: lr")
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        """The learning rate: finite and >= 0, checked whenever it is set."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, lr: float) -> None:
+        self._lr = non_negative(lr, f"{type(self).__name__}: lr")
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0.0 before the next ``backward()``."""
@@ -51,7 +58,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _gradient(self, p: Value, weight_decay: float) -> float:
-        g = float(p.grad)
+        g = number(p.grad)
         return g + weight_decay * p.data if weight_decay else g
 
 
@@ -112,7 +119,8 @@ class RMSprop(Optimizer):
         centered: bool = False,
     ):
         super().__init__(params, lr)
-        self.alpha = non_negative(alpha, "RMSprop: alpha")
+        # alpha >= 1 never lets a gradient into v (1) or drives v negative (> 1): sqrt fails
+        self.alpha = non_negative(alpha, "RMSprop: alpha (the decay of v)", below=1.0)
         self.eps = non_negative(eps, "RMSprop: eps")
         self.weight_decay = non_negative(weight_decay, "RMSprop: weight_decay")
         self.momentum = non_negative(momentum, "RMSprop: momentum")

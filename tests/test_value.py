@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from autograd_lite import OPS, Value, no_grad
+from autograd_lite import OPS, OperandTypeError, Value, no_grad
 
 
 def test_a_leaf_holds_float_data_and_zero_grad():
@@ -69,8 +71,14 @@ def test_plain_numbers_are_constants_not_nodes():
     assert x.grad == -(1 - 3.0) + 0.25  # d/dx of 0.5 (1 - x)^2 + x/4
 
 
-def test_float_of_a_value_is_its_data():
-    assert float(Value(2.5)) == 2.5
+def test_float_and_math_of_a_value_say_to_stay_in_the_graph():
+    x = Value(2.0, "x")
+    for cut in (float, math.exp, math.log, math.tanh):
+        with pytest.raises(OperandTypeError, match=r"use the Value's own methods \(x.exp\(\)"):
+            cut(x)
+    y = x * x.exp()  # in the graph: d/dx x e^x = (1 + x) e^x = 22.17 at 2, not e^2 = 7.39
+    y.backward()
+    assert x.grad == pytest.approx(3 * math.exp(2.0), rel=1e-15)
 
 
 def test_no_grad_records_no_graph_and_restores_on_exit():
