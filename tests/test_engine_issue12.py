@@ -86,10 +86,9 @@ def test_modes_nest_and_are_restored_on_an_exception():
         with no_grad():
             assert not grad_enabled()
         assert not grad_enabled()
-        with pytest.raises(RuntimeError):
-            with allow_nonfinite():
-                assert nonfinite_allowed()
-                raise RuntimeError("inside")
+        with pytest.raises(RuntimeError), allow_nonfinite():
+            assert nonfinite_allowed()
+            raise RuntimeError("inside")
         assert not nonfinite_allowed()
     assert grad_enabled() and not nonfinite_allowed()
     with pytest.raises(NonFiniteError):
