@@ -31,6 +31,10 @@ def test_the_readme_code_runs_and_prints_what_it_says(tmp_path, monkeypatch):
     assert lines[2].startswith("0.0927609255")
     assert "= 0.844352143 * 0.109860473 * 0.1 = 0.00927609256" in printed.getvalue()
     assert namespace["history"].accuracy[-1] == 1.0
+    # the common mistakes: math.exp on a Value raises with the advice, the method is right
+    assert lines.count("22.1672") == 1 and "False True" in lines
+    assert any(line.startswith("float() of a Value (label 'x')") for line in lines)
+    assert "## Common mistakes" in README.read_text()
     # an operation added from outside the package, differentiated twice
     assert "v1 = sin(x) = sin(0.7) = 0.644218 1.179607 1.078732" in lines
     assert (tmp_path / "moons.json").exists() and (tmp_path / "neuron.svg").exists()
