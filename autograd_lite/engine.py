@@ -15,8 +15,8 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import partial
 
-from .errors import NoGraphError, NonFiniteError, OperandTypeError
-from .failures import operation_failure
+from .errors import AutogradError, NoGraphError, NonFiniteError, OperandTypeError
+from .failures import nonfinite_received, operation_failure
 from .graph_order import topological_order
 from .higher_order import propagate_values
 from .ops import (
@@ -42,16 +42,14 @@ from .ops import (
     Op,
 )
 
-# The two modes belong to a thread or an async task (contextvars), so one thread's
-# ``no_grad`` never switches off another's graph. While no block is open anywhere,
-# ``_blocks_open`` is 0 and the hot path reads no ContextVar at all.
+# Modes belong to a thread or an async task (contextvars): one thread's ``no_grad`` never
+# stops another's graph. While no block is open anywhere, the hot path reads no ContextVar.
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("autograd_lite_grad_enabled", default=True)
 _NONFINITE_ALLOWED: ContextVar[bool] = ContextVar("autograd_lite_nonfinite_allowed", default=False)
 _blocks_open = 0
 _blocks_lock = threading.Lock()
 
-_MADE_WITHOUT_GRAPH = object()
-"""Held in ``constant`` by a result computed under ``no_grad``: it has no graph to walk."""
+_MADE_WITHOUT_GRAPH = object()  # the ``constant`` of a result computed under ``no_grad``
 
 
 @contextmanager
@@ -233,7 +231,7 @@ class Value:
                 "no_grad(): it was made without a graph, so no gradient can reach anything; "
                 "compute it outside no_grad() to differentiate it"
             )
-        propagate(topological_order(self, leaves=False), grad, create_graph)
+        propagate(topological_order(self), grad, create_graph)
 
 
 def _labelled(label: str) -> str:
@@ -377,15 +375,24 @@ def propagate(
         seed = seed if isinstance(seed, Value) else Value(seed)
         return propagate_values(order, root, seed, partial(local_grads, as_values=True), keep)
     root.grad += number
+    checked = not nonfinite_allowed()
     node = root
     try:
-        for node in reversed(order):
+        for node in reversed(order):  # a node's gradient is complete when it is reached
             g = node.grad
-            if g == 0.0 or not node.parents:
+            if g == 0.0:
                 continue
+            if not node.parents:  # a leaf: its grad may be a Value left by create_graph
+                if checked and type(g) is float and g - g != 0.0:
+                    raise nonfinite_received(node, order, local_grads)
+                continue
+            if g - g != 0.0 and checked:  # inf or NaN: name the product that made it
+                raise nonfinite_received(node, order, local_grads)
             parents = node.parents
             for i, local in enumerate(local_grads(node)):  # faster than zip() here
                 parents[i].grad += local * g
+    except AutogradError:
+        raise
     except (ArithmeticError, ValueError) as exc:
         raise operation_failure(
             node.op, node.parents, node.constant, exc, in_backward=True

@@ -13,8 +13,9 @@ upstream gradient by a local derivative and summing the products in the order of
 
 from __future__ import annotations
 
-from .engine import Value, local_grads, topological_order
+from .engine import Value, local_grads, nonfinite_allowed, topological_order
 from .errors import ArgumentTypeError, DomainError
+from .failures import nonfinite_gradient, nonfinite_sum
 from .naming import DEFAULT_DIGITS, NodeName, check_digits, node_names
 from .records import (
     SLOT,
@@ -73,6 +74,7 @@ def snapshot(
             derivatives[node] = edge_locals(node)
             forward.append(_forward_step(node, names, len(forward) + 1, derivatives[node]))
 
+    finite_ok = nonfinite_allowed()
     grads = {node: 0.0 for node in order}
     grads[root] = float(seed)
     reached = {root}
@@ -90,6 +92,8 @@ def snapshot(
             for position, (parent, local) in enumerate(zip(node.parents, locals_, strict=True)):
                 product = local * upstream
                 grads[parent] += product
+                if grads[parent] - grads[parent] != 0.0 and not finite_ok:
+                    raise _nonfinite(node, position, local, upstream, grads[parent], names)
                 index += 1
                 contributions.append(
                     Contribution(
@@ -182,3 +186,26 @@ def underivable_error(node: Value, names: dict[Value, NodeName]) -> DomainError:
         f"the local derivative of {node.op.name} at {names[node].name} cannot be computed "
         f"({operands}): {reason}"
     )
+
+
+def _nonfinite(
+    node: Value,
+    position: int,
+    local: float,
+    upstream: float,
+    total: float,
+    names: dict[Value, NodeName],
+) -> Exception:
+    """A trace never shows ``1 * (-inf) = -inf``: the same error as ``backward()`` gives."""
+    product = local * upstream
+    if product - product != 0.0:
+        return nonfinite_gradient(
+            node.op,
+            node.parents,
+            node.constant,
+            position,
+            local,
+            upstream,
+            names=[names[p].name for p in node.parents],
+        )
+    return nonfinite_sum(names[node.parents[position]].name, total)

@@ -14,13 +14,17 @@ import pytest
 from autograd_lite import (
     ArgumentError,
     ArgumentTypeError,
+    DomainError,
     NoGraphError,
     NonFiniteError,
     OperandTypeError,
     Value,
+    ValueOverflowError,
     allow_nonfinite,
+    explain,
     grad,
     no_grad,
+    vsum,
 )
 from autograd_lite.engine import grad_enabled, nonfinite_allowed
 
@@ -201,3 +205,53 @@ def test_a_label_must_be_a_string():
         Value(1.0, 3)
     with pytest.raises(OperandTypeError, match="named"):
         Value(1.0).named(None)
+
+
+# --- finite gradients: local derivatives and products ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (lambda: Value(1e-310, "x").log(), r"local derivative of log with respect to x is inf"),
+        (lambda: 1 / Value(1e-200, "y"), r"local derivative of rdiv_k with respect to y is -inf"),
+    ],
+)
+def test_a_nonfinite_local_derivative_raises_naming_the_operation(build, words):
+    root = build()
+    with pytest.raises(DomainError, match=words):
+        root.backward()
+    with pytest.raises(DomainError, match=words):
+        explain(root)  # the tracer says the same, never "1 * inf = inf"
+    with allow_nonfinite():
+        root.backward()
+
+
+def test_an_overflowing_product_raises_naming_the_values():
+    x = Value(1e10, "x")
+    y = (x * x).named("y")  # each edge's local derivative is 1e10; times 1e300 it overflows
+    with pytest.raises(
+        ValueOverflowError,
+        match=r"x = 10000000000.0: local derivative 10000000000.0 times upstream gradient 1e\+300",
+    ):
+        y.backward(1e300)
+    with pytest.raises(ValueOverflowError, match="upstream gradient 1e\\+300"):
+        explain(y, seed=1e300)
+
+
+def test_gradients_that_add_up_past_the_largest_float_raise():
+    x = Value(1.0, "x")
+    y = vsum([x, x])  # each product, 1 * 1e308, is finite; their sum is not
+    with pytest.raises(ValueOverflowError, match="the gradients reaching x add up to inf"):
+        y.backward(1e308)
+
+
+def test_finite_gradients_are_unchanged_by_the_checks():
+    x = Value(0.3, "x")
+    y = (x.log() * x.exp() / (1 + x * x)).tanh()
+    y.backward()
+    t = math.log(0.3) * math.exp(0.3) / 1.09
+    d = (1 / 0.3 * math.exp(0.3) + math.log(0.3) * math.exp(0.3)) / 1.09 - math.log(0.3) * math.exp(
+        0.3
+    ) * 0.6 / 1.09**2
+    assert x.grad == pytest.approx((1 - math.tanh(t) ** 2) * d, rel=1e-13)
