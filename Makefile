@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   creates .venv, installs the project and graphviz's `dot`, steps through a worked example
-#   make test   the same plus the dev extras, then the whole test suite (notebooks included)
+#   make test   the same plus the dev extras and PyTorch (the torch extra, CPU wheel), then the
+#               whole test suite (notebooks and the torch cross-checks included)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The torch extra for the cross-checks, pinned to the CPU wheel (another version may be a
+# CUDA build of several GB). About 30 s from a local wheel; see README.md.
+TORCH ?= torch==2.13.0
+
+$(VENV)/.installed-torch: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,torch]' '$(TORCH)'
+	touch $@
+
 dot:
 	@.ci/require dot graphviz "brew install graphviz    # macOS;  conda install -c conda-forge graphviz    # conda"
 
@@ -31,11 +40,13 @@ demo: $(VENV)/.installed dot
 	$(BIN)/autograd-lite demo --html gad_neuron.html
 	@echo "Step through it in a browser: open gad_neuron.html (xdg-open gad_neuron.html; macOS: open gad_neuron.html)"
 
-test: $(VENV)/.installed-dev dot browser
+test: $(VENV)/.installed-torch dot browser
+	@$(BIN)/python -c "import torch" || { echo "PyTorch is installed but will not import: the torch cross-checks cannot run"; exit 1; }
 	$(BIN)/python -m pytest
 
+# with PyTorch for notebook 09 (from scalars to tensors)
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(BIN)/python -m pip install --quiet -e '.[notebooks,torch]' '$(TORCH)'
 	touch $@ $(VENV)/.installed
 
 notebooks: $(VENV)/.installed-notebooks dot

@@ -101,3 +101,18 @@ class ModelFileNotFoundError(ModelFileAccessError, FileNotFoundError):
 
 class AutogradWarning(UserWarning):
     """Something legal that is very likely a mistake (softmax applied twice, ...)."""
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+class ShadowedModuleError(AutogradError, ImportError):
+    """A module named like one of ours is not ours (a local ``nn.py``, PyPI's unrelated ``nn``).
+
+    The message names the path of the module Python found instead, and how to get ours back.
+    """
+
+
+class NoSuchAttributeError(AutogradError, AttributeError):
+    """A package has no attribute of that name (``nn.no_such``): also an ``AttributeError``,
+    so ``hasattr`` and ``from nn import ...`` behave as for any module."""

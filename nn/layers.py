@@ -5,6 +5,8 @@ A neuron's weighted sum is one ``dot`` node, so a trace reads
 the uniform distribution on [-1, 1) (micrograd's choice), neuron by neuron, layer by
 layer, from the ``seed`` given; biases start at 0. ``from_weights`` builds any of
 them from given matrices instead (see ``nn.layouts`` for the three conventions).
+A constructor refuses to build more than ``max_parameters`` (10 million unless told
+more): the error says how many it would have built.
 
 A ``Layer`` or ``MLP`` with one output returns that ``Value``; with several, a list.
 """
@@ -17,14 +19,23 @@ from collections.abc import Callable, Sequence
 from autograd_lite import (
     ArgumentError,
     ArgumentTypeError,
-    NonFiniteError,
-    OperandTypeError,
     Value,
     dot,
+    number,
     softmax,
 )
 
-from ._checks import count, finite_real, flag, is_real, is_sequence, sequence, shown
+from ._checks import (
+    MAX_PARAMETERS,
+    affordable,
+    count,
+    finite_real,
+    flag,
+    inputs,
+    is_sequence,
+    sequence,
+    shown,
+)
 from ._model_file import storable
 from ._seeding import random_source
 from .layouts import check_layout, neuron_rows, to_layout
@@ -46,12 +57,22 @@ Seed = int | random.Random | None
 class Neuron(Module):
     """``activation(x1*w1 + ... + xn*wn + b)``: parameters ``w`` (labelled w1, w2, ...) and ``b``."""
 
-    def __init__(self, nin: int, activation: str = "relu", bias: bool = True, *, seed: Seed = None):
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        bias: bool = True,
+        *,
+        seed: Seed = None,
+        max_parameters: int = MAX_PARAMETERS,
+    ):
         nin = count(nin, "Neuron: nin")
         _elementwise(activation, "Neuron")
+        bias = flag(bias, "Neuron: bias")
+        affordable(nin + bias, max_parameters, f"Neuron({nin})")
         rng = random_source(seed)
         weights = [rng.uniform(-1.0, 1.0) for _ in range(nin)]
-        self._set(weights, 0.0 if flag(bias, "Neuron: bias") else None, activation)
+        self._set(weights, 0.0 if bias else None, activation)
 
     @classmethod
     def from_weights(
@@ -81,7 +102,7 @@ class Neuron(Module):
         return len(self.w)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        return self._forward(as_inputs(x, len(self.w), "Neuron"))
+        return self._forward(inputs(x, len(self.w), "Neuron"))
 
     def _forward(self, xs: list[Value]) -> Value:
         s = dot(self.w, xs, self.b)
@@ -102,13 +123,23 @@ class Layer(Module):
     """``nout`` neurons reading the same inputs; ``"softmax"`` normalises their sums together."""
 
     def __init__(
-        self, nin: int, nout: int, activation: str = "relu", bias: bool = True, *, seed: Seed = None
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        bias: bool = True,
+        *,
+        seed: Seed = None,
+        max_parameters: int = MAX_PARAMETERS,
     ):
         nin = count(nin, "Layer: nin")
         nout = count(nout, "Layer: nout")
         each = _neuron_activation(activation, "Layer")
+        bias = flag(bias, "Layer: bias")
+        affordable((nin + bias) * nout, max_parameters, f"Layer({nin}, {nout})")
         rng = random_source(seed)
-        self._set([Neuron(nin, each, bias, seed=rng) for _ in range(nout)], activation)
+        neurons = [Neuron(nin, each, bias, seed=rng, max_parameters=nin + 1) for _ in range(nout)]
+        self._set(neurons, activation)
 
     @classmethod
     def from_weights(
@@ -155,7 +186,7 @@ class Layer(Module):
         return len(self.neurons)
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        outs = self._forward(as_inputs(x, self.nin, "Layer"))
+        outs = self._forward(inputs(x, self.nin, "Layer"))
         return outs[0] if len(outs) == 1 else outs
 
     def _forward(self, xs: list[Value]) -> list[Value]:
@@ -167,14 +198,14 @@ class Layer(Module):
     def weights(self, layout: str = "out_in", *, grad: bool = False) -> list[list[float]]:
         """The weight matrix (or its gradient) in ``layout``, as ``from_weights`` takes it."""
         layout = check_layout(layout)
-        rows = [[float(w.grad) if grad else w.data for w in n.w] for n in self.neurons]
+        rows = [[number(w.grad) if grad else w.data for w in n.w] for n in self.neurons]
         return to_layout(rows, self.biases(grad=grad), layout)
 
     def biases(self, *, grad: bool = False) -> list[float] | None:
         """Each neuron's bias (or its gradient); ``None`` for a layer without biases."""
         if self.neurons[0].b is None:
             return None
-        return [float(n.b.grad) if grad else n.b.data for n in self.neurons]
+        return [number(n.b.grad) if grad else n.b.data for n in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [
@@ -208,15 +239,19 @@ class MLP(Module):
         bias: bool | Sequence[bool] = True,
         *,
         seed: Seed = None,
+        max_parameters: int = MAX_PARAMETERS,
     ):
         nin = count(nin, "MLP: nin")
         sequence(nouts, "MLP: nouts", "a non-empty list of layer sizes", nonempty=True)
         sizes = [nin] + [count(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
         acts = _activations(activations, len(nouts))
         flags = _per_layer(bias, len(nouts), "bias", bool)
+        total = sum((sizes[i] + flags[i]) * sizes[i + 1] for i in range(len(nouts)))
+        affordable(total, max_parameters, f"MLP({nin}, {sizes[1:]})")
         rng = random_source(seed)
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], acts[i], flags[i], seed=rng) for i in range(len(nouts))
+            Layer(sizes[i], sizes[i + 1], acts[i], flags[i], seed=rng, max_parameters=total)
+            for i in range(len(nouts))
         ]
 
     @classmethod
@@ -270,7 +305,7 @@ class MLP(Module):
         return [layer.nout for layer in self.layers]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        xs = as_inputs(x, self.layers[0].nin, "MLP")
+        xs = inputs(x, self.layers[0].nin, "MLP")
         for layer in self.layers:
             xs = layer._forward(xs)
         return xs[0] if len(xs) == 1 else xs
@@ -302,33 +337,11 @@ class MLP(Module):
         return f"MLP({a['nin']}, {a['nouts']}, activations={a['activations']}, bias={a['bias']})"
 
 
-def as_inputs(x: object, n: int, who: str) -> list[Value]:
-    """Check a call's inputs once (count, type, finiteness); plain numbers become leaves x1, x2, ..."""
-    if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__iter__"):
-        raise ArgumentTypeError(f"{who} expects a sequence of {n} inputs, got {shown(x)}")
-    xs = list(x)
-    if len(xs) != n:
-        raise ArgumentError(f"{who} expects {n} inputs, got {len(xs)}")
-    values = []
-    for i, v in enumerate(xs, 1):
-        kind = type(v)
-        if kind is not float and kind is not int:
-            if isinstance(v, Value):
-                values.append(v)
-                continue
-            if not is_real(v):
-                raise OperandTypeError(
-                    f"{who} input x{i} is a {kind.__name__} ({v!r:.40}); "
-                    "inputs must be numbers or Values"
-                )
-            v = float(v)
-        if v - v != 0:  # inf or NaN
-            raise NonFiniteError(f"{who} input x{i} is {v}; inputs must be finite")
-        values.append(Value(v, f"x{i}"))
-    return values
-
-
 def _elementwise(activation: object, who: str) -> Callable[[Value], Value] | None:
+    if not isinstance(activation, str):
+        raise ArgumentTypeError(
+            f"{who}: activation must be a name (a str), got {shown(activation)}"
+        )
     if activation == "softmax":
         raise ArgumentError(
             f"{who}: 'softmax' normalises a whole layer's sums together; use it on a Layer "
@@ -336,7 +349,7 @@ def _elementwise(activation: object, who: str) -> Callable[[Value], Value] | Non
         )
     if activation not in _ELEMENTWISE:
         raise ArgumentError(
-            f"{who}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            f"{who}: unknown activation {activation!r}; choose one of {', '.join(_ELEMENTWISE)}"
         )
     return _ELEMENTWISE[activation]
 
@@ -345,7 +358,10 @@ def _neuron_activation(activation: object, who: str) -> str:
     """What each neuron of a layer applies: a softmax layer's neurons pass their sums through."""
     if activation == "softmax":
         return "linear"
-    _elementwise(activation, who)
+    if not isinstance(activation, str) or activation not in _ELEMENTWISE:
+        raise ArgumentError(
+            f"{who}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
     return activation
 
 
@@ -367,7 +383,7 @@ def _per_layer(value: object, n_layers: int, name: str, kind: type) -> list:
     for i, v in enumerate(value):
         if not isinstance(v, kind):
             raise ArgumentTypeError(f"MLP: {name}[{i}] must be a {kind.__name__}, got {v!r}")
-    return list(value)
+    return [kind(v) for v in value]  # a numpy str_ as a plain str
 
 
 storable(MLP, Layer, Neuron)  # what nn.save writes and nn.load rebuilds, largest first

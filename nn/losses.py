@@ -9,11 +9,21 @@ averages these per-example losses over a batch.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
-from autograd_lite import ArgumentError, DomainError, Value, dot, log_softmax, logsumexp, vsum
+from autograd_lite import (
+    ArgumentError,
+    AutogradWarning,
+    DomainError,
+    Value,
+    dot,
+    log_softmax,
+    logsumexp,
+    vsum,
+)
 
-from ._checks import is_integer, is_real, real, sequence
+from ._checks import is_integer, is_real, non_negative, parameter_list, real, sequence
 
 Scalars = Value | float | Sequence[Value | float]
 
@@ -94,17 +104,42 @@ def cross_entropy(logits: Sequence[Value | float], target: int | Sequence[float]
     For a class index this is ``logsumexp(z) - z[target]`` (the one term of
     ``-log_softmax`` that counts). Finite for logits of +-1000. Its gradient with
     respect to the logits is ``softmax(z) - t``.
+
+    It takes raw scores, one per class: a single logit (the loss is always 0) and logits
+    that are already a softmax's outputs (softmax applied twice) give an ``AutogradWarning``.
     """
     zs = _as_values(logits, "cross_entropy")
     if not zs:
         raise ArgumentError("cross_entropy: no logits (empty sequence)")
+    if len(zs) == 1:
+        warnings.warn(
+            "cross_entropy: got 1 logit; over a single class softmax is always 1, so the loss "
+            "is always 0 and so is its gradient: nothing trains. Give one logit per class (an "
+            "output layer of nout >= 2), or use binary_cross_entropy_with_logits for a yes/no target",
+            AutogradWarning,
+            stacklevel=2,
+        )
+    if _softmax_outputs(zs):
+        warnings.warn(
+            "cross_entropy: the logits are the outputs of a softmax (an output layer with "
+            "activation 'softmax'?), and cross_entropy applies softmax itself: applied twice, "
+            "it squashes the loss and its gradient; give the output layer activation 'linear'",
+            AutogradWarning,
+            stacklevel=2,
+        )
     if is_integer(target):
+        target = int(target)
         if not 0 <= target < len(zs):
             raise ArgumentError(
                 f"cross_entropy: target class {target} is out of range for {len(zs)} logits "
                 f"(0 to {len(zs) - 1})"
             )
         return logsumexp(zs) - zs[target]
+    if is_real(target):
+        raise ArgumentError(
+            f"cross_entropy: target {float(target)!r} is a {type(target).__name__}; a class index must "
+            "be an int (for numpy labels: y.astype(int))"
+        )
     sequence(target, "cross_entropy: target", "a class index (int) or a list of probabilities")
     if len(target) != len(zs):
         raise ArgumentError(
@@ -133,8 +168,12 @@ def max_margin(scores: Scalars, targets: Scalars, reduction: str = "mean") -> Va
 
 
 def l2_penalty(parameters: Sequence[Value], alpha: float = 1.0) -> Value:
-    """``alpha * sum(p*p)`` as one ``dot`` node: the weight penalty of micrograd's demo."""
-    params = list(parameters)
+    """``alpha * sum(p*p)`` as one ``dot`` node: the weight penalty of micrograd's demo.
+
+    ``alpha`` must be finite and >= 0: a negative one would reward large weights.
+    """
+    alpha = non_negative(alpha, "l2_penalty: alpha")
+    params = parameter_list(parameters, "l2_penalty")
     return alpha * dot(params, params)
 
 
@@ -155,6 +194,22 @@ def _as_values(xs: Scalars, name: str) -> list[Value]:
     for i, x in enumerate(_sequence(xs, name, "predictions")):
         values.append(x if isinstance(x, Value) else Value(_number(x, f"{name}: prediction {i}")))
     return values
+
+
+def _softmax_outputs(zs: list[Value]) -> bool:
+    """Whether every z is ``exp(x - logsumexp(xs))`` of one shared ``logsumexp``: a softmax."""
+    normalizers = set()
+    for z in zs:
+        if z.op is None or z.op.name != "exp" or len(z.parents) != 1:
+            return False
+        shifted = z.parents[0]
+        if shifted.op is None or shifted.op.name != "sub" or len(shifted.parents) != 2:
+            return False
+        normalizer = shifted.parents[1]
+        if normalizer.op is None or normalizer.op.name != "logsumexp":
+            return False
+        normalizers.add(id(normalizer))
+    return len(normalizers) == 1
 
 
 def _is_scalar(x: object) -> bool:

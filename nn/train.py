@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from autograd_lite import ArgumentError, ArgumentTypeError, Value, no_grad, vsum
 
 from . import losses
-from ._checks import count
+from ._checks import count, entries, non_negative, real, shown
 from ._seeding import random_source
 from .metrics import RULES, Rule
 from .module import Module
@@ -73,16 +73,19 @@ def fit(
     ``random`` module). ``accuracy="auto"`` picks the rule of a classification loss.
     The progress bar (``tqdm.auto``: the notebook widget in Jupyter) shows epoch, loss
     and speed; ``progress=False`` silences it.
+
+    ``xs`` and ``ys`` may be lists or numpy arrays. Mistakes that would train nothing
+    are refused: an optimizer holding none of the model's parameters, a loss or
+    penalty that returns a plain number (no graph), a learning rate from
+    ``lr_schedule`` that is negative or not finite.
     """
     loss_fn = _loss(loss)
     rule = _rule(accuracy, loss_fn)
-    n_examples = _examples(xs, ys)
+    xs, ys = _examples(xs, ys)
+    n_examples = len(xs)
     epochs = count(epochs, "epochs")
     size = n_examples if batch_size is None else min(count(batch_size, "batch_size"), n_examples)
-    if not callable(getattr(optimizer, "step", None)):
-        raise ArgumentTypeError(
-            f"fit: optimizer must have a step() method, got {type(optimizer).__name__}"
-        )
+    _check_optimizer(optimizer, model)
     rng = random_source(seed)
     history = History(accuracy=[] if rule else None)
     order = list(range(n_examples))
@@ -95,12 +98,15 @@ def fit(
         for start in range(0, n_examples, size):
             batch = order[start : start + size]
             predictions = [model(xs[i]) for i in batch]
-            per_example = [loss_fn(p, ys[i]) for p, i in zip(predictions, batch)]
+            per_example = [
+                _graph(loss_fn(p, ys[i]), "the loss function") for p, i in zip(predictions, batch)
+            ]
             batch_loss = per_example[0] if len(batch) == 1 else vsum(per_example) / len(batch)
             if penalty is not None:
-                batch_loss = batch_loss + penalty(model)
+                batch_loss = batch_loss + _graph(penalty(model), "penalty(model)")
             if lr_schedule is not None:
-                optimizer.lr = lr_schedule(step)
+                where = f"fit: the learning rate lr_schedule({step})"
+                optimizer.lr = non_negative(lr_schedule(step), where)
             optimizer.zero_grad()
             model.zero_grad()
             batch_loss.backward()
@@ -130,13 +136,15 @@ def evaluate(
     """Mean loss (if ``loss`` is given) and accuracy of ``model`` on examples, recording no graph."""
     loss_fn = None if loss is None else _loss(loss)
     rule = _rule(accuracy, loss_fn)
-    n_examples = _examples(xs, ys)
+    xs, ys = _examples(xs, ys)
+    n_examples = len(xs)
     total, correct = 0.0, 0
     with no_grad():
         for x, y in zip(xs, ys):
             prediction = model(x)
             if loss_fn is not None:
-                total += loss_fn(prediction, y).data
+                value = loss_fn(prediction, y)
+                total += value.data if isinstance(value, Value) else real(value, "evaluate: loss")
             if rule:
                 correct += rule(prediction, y)
     return Evaluation(
@@ -167,9 +175,41 @@ def _rule(accuracy: object, loss_fn: Callable | None) -> Rule | None:
     raise ArgumentTypeError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
 
 
-def _examples(xs: Sequence, ys: Sequence) -> int:
+def _examples(xs: Sequence, ys: Sequence) -> tuple[list, list]:
+    """The examples and targets as lists (an array's rows as lists of Python numbers)."""
+    xs = entries(xs, "xs", "a list or an array of examples")
+    ys = entries(ys, "ys", "a list or an array of targets")
     if len(xs) != len(ys):
         raise ArgumentError(f"got {len(xs)} examples but {len(ys)} targets")
-    if not xs:
+    if len(xs) == 0:
         raise ArgumentError("no examples to train on (xs is empty)")
-    return len(xs)
+    return xs, ys
+
+
+def _check_optimizer(optimizer: object, model: Module) -> None:
+    """An optimizer that can step, and that updates at least one of the model's parameters."""
+    if not callable(getattr(optimizer, "step", None)):
+        raise ArgumentTypeError(
+            f"fit: optimizer must have a step() method, got {type(optimizer).__name__}"
+        )
+    held = getattr(optimizer, "params", None)
+    if held is None or not callable(getattr(model, "parameters", None)):
+        return
+    own = {id(p) for p in model.parameters()}
+    if own and not any(id(p) in own for p in held):
+        raise ArgumentError(
+            f"fit: the optimizer holds {len(held)} parameters, none of them the model's "
+            f"{len(own)} (was it built for another model?), so training would change nothing; "
+            f"build it on this model: {type(optimizer).__name__}(model.parameters(), ...)"
+        )
+
+
+def _graph(value: object, what: str) -> Value:
+    """A loss must be a Value: a plain number has no graph, so backward() would train nothing."""
+    if not isinstance(value, Value):
+        raise ArgumentTypeError(
+            f"fit: {what} returned {shown(value)}, not a Value: a number has no graph to "
+            "backpropagate through, so nothing would train; compute it from the prediction "
+            "with Value operations (as nn.mse does), not from .data or float()"
+        )
+    return value

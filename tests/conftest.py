@@ -5,6 +5,9 @@
 - ``example_result``: ``nn.examples.run(name)``, run once a session however many files ask;
   ``result``: the result of the example a test module names in ``EXAMPLE = "<name>"``.
 - ``torch``: PyTorch for the optional cross-checks; the test skips when it is not installed.
+  Where PyTorch imports, a cross-check that skips anyway (a test using ``torch``, or one
+  whose skip reason names it) fails instead: ``make test`` installs PyTorch, so a skip there
+  means a cross-check silently stopped running.
 - ``mp40``: mpmath at 40 significant digits for the length of one test.
 
 mpmath's precision (``mpmath.mp.dps``) is one setting for the whole process, so a module
@@ -22,6 +25,7 @@ differences), ``brownlee_by_hand.py`` (Brownlee's algorithm in plain floats).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,6 +121,35 @@ def torch() -> ModuleType:
     except (ImportError, OSError):  # OSError: installed, but a shared library will not load
         pytest.skip("optional cross-check: PyTorch is not installed (pip install torch==2.13.0)")
     return torch
+
+
+@functools.cache
+def torch_imports() -> bool:
+    """Whether PyTorch imports here (asked only once a test has skipped)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import torch  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A torch cross-check that skips while PyTorch imports is a failure, not a skip."""
+    report = yield
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return report
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    uses_torch = "torch" in getattr(item, "fixturenames", ()) or "torch" in reason.lower()
+    if uses_torch and torch_imports():
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} is a torch cross-check and PyTorch imports, but it skipped "
+            f"({reason}); the cross-checks must run wherever torch is installed"
+        )
+    return report
 
 
 # --- mpmath's precision --------------------------------------------------------------------------

@@ -175,6 +175,53 @@ def wheat_seeds_scores(epochs: int) -> list[float]:
     return scores
 
 
+# --- 09: the moons MLP, trained in torch from nn's documented initialisation -----------------
+
+
+@cache
+def moons_in_torch() -> dict[str, list[float] | float]:
+    """Notebook 09's training written in plain torch, not through nn.to_torch: MLP(2, [16, 16, 1],
+    seed=0) draws each neuron's weights from U[-1, 1) with random.Random(0), neuron by neuron,
+    layer by layer, biases 0; ReLU, ReLU, linear. 50 full-batch SGD steps on the max-margin
+    loss, lr 1.0 - 0.9 k / 50 (each step's loss before its update, as fit records it), then
+    100 steps at lr 0.1. The moons themselves are the notebook's inputs."""
+    import random
+
+    torch = pytest.importorskip("torch")
+    from nn.datasets import make_moons
+
+    xs, ys = make_moons(100, noise=0.1, seed=1, labels=(-1, 1))
+    rng = random.Random(0)
+    params = []
+    for n_in, n_out in pairwise([2, 16, 16, 1]):
+        rows = [[rng.uniform(-1.0, 1.0) for _ in range(n_in)] for _ in range(n_out)]
+        params.append(torch.tensor(rows, dtype=torch.float64, requires_grad=True))
+        params.append(torch.zeros(n_out, dtype=torch.float64, requires_grad=True))
+    x = torch.tensor(xs, dtype=torch.float64)
+    y = torch.tensor(ys, dtype=torch.float64).reshape(-1, 1)
+
+    def loss():
+        h = x
+        for i in range(0, len(params), 2):
+            h = h @ params[i].T + params[i + 1]
+            h = torch.relu(h) if i + 2 < len(params) else h
+        return torch.relu(1 - y * h).mean()
+
+    def step(lr: float) -> float:
+        value = loss()
+        for p in params:
+            p.grad = None
+        value.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+        return value.item()
+
+    fit = [step(1.0 - 0.9 * k / 50) for k in range(50)]
+    after_fit = loss().item()
+    return {"fit": fit, "after_fit": after_fit, "continued": [step(0.1) for _ in range(100)]}
+
+
 BROWNLEE = published("brownlee_backprop_from_scratch")
 """What Brownlee's tutorial printed (seed 004), from the reference file."""
 
@@ -236,7 +283,23 @@ CHECKS: dict[str, dict[str, Expected]] = {
         # Brownlee's wheat-seeds cross-validation, quick variant (20 epochs)
         "scores": lambda: wheat_seeds_scores(20),
     },
+    "09_scalars_to_tensors.ipynb": {
+        # the scalar fit follows the torch training written above, step by step
+        "history.loss": lambda: Within(moons_in_torch()["fit"], 1e-12),
+        "history.accuracy[-1]": 1.0,
+        "report.loss": lambda: Within(moons_in_torch()["after_fit"], 1e-12),
+        "report.torch_loss": lambda: Within(moons_in_torch()["after_fit"], 1e-12),
+        "float(report.max_difference < 1e-12)": 1.0,
+        "float(round_trip.state_dict() == model.state_dict())": 1.0,
+        "float(row == [w.data for w in neuron.w])": 1.0,  # row 3 of layers.0.weight
+        "trajectory_gap": Within(0.0, 1e-12),
+        "torch_losses[:100]": lambda: Within(moons_in_torch()["continued"], 1e-12),
+        "nn.evaluate(back, xs, ys, loss='max_margin').accuracy": 1.0,
+    },
 }
+
+NEEDS_TORCH = {"09_scalars_to_tensors.ipynb"}
+"""Notebooks that import PyTorch (the torch extra); they skip where it is not installed."""
 
 
 def execute(path: Path, expressions: list[str]) -> dict[str, float]:
@@ -264,6 +327,10 @@ def test_every_notebook_has_checks():
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_notebook_runs_and_computes_the_expected_numbers(name):
+    if name in NEEDS_TORCH:
+        pytest.importorskip(
+            "torch", reason="the notebook needs PyTorch (pip install torch==2.13.0)"
+        )
     values = execute(NOTEBOOKS / name, list(CHECKS[name]))
     for expression, expected in CHECKS[name].items():
         if callable(expected):

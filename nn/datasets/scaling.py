@@ -9,7 +9,7 @@ from autograd_lite import ArgumentError
 
 def minmax_ranges(rows: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     """``(min, max)`` of each column: keep them to scale new rows the same way."""
-    if not rows:
+    if len(rows) == 0:  # never `not rows`: a numpy array has no truth value
         raise ArgumentError("minmax_ranges: no rows")
     widths = {len(row) for row in rows}
     if len(widths) != 1:

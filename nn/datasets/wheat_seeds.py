@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -26,12 +26,24 @@ VARIETIES = {1: "Kama", 2: "Rosa", 3: "Canadian"}
 
 @dataclass(frozen=True)
 class Dataset:
-    """Rows of features, one class index per row, and what the columns and classes are."""
+    """Rows of features, one class index per row, and what the columns and classes are.
+
+    As data-set loaders go, ``len(data)`` is the number of examples, and the data set
+    unpacks into its two columns, ``X, y = data`` (iterating it gives ``features``, then
+    ``labels``); ``zip(*data)`` gives the examples one ``(x, y)`` pair at a time.
+    """
 
     features: list[list[float]]
     labels: list[int]
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __iter__(self) -> Iterator[list]:
+        yield self.features
+        yield self.labels
 
 
 def wheat_seeds(

@@ -10,12 +10,45 @@ modules are imported only when asked for, so listing the catalogue stays cheap.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from pathlib import Path
 from types import ModuleType
 
-from autograd_lite import NotFoundError
+import autograd_lite
+from autograd_lite import NotFoundError, ShadowedModuleError
 
 from .report import ExampleResult, Quantity, agreement
+
+NN_API = ("Module", "MLP", "SGD", "fit")
+"""Names the examples use from ``nn``: a module called ``nn`` without them is not ours."""
+
+
+def check_nn() -> None:
+    """``nn`` must be this project's package, beside ``autograd_lite``, with its API.
+
+    A local ``nn.py`` or folder, or PyPI's unrelated ``nn`` installed over ours, would
+    otherwise fail later as ``AttributeError: module 'nn' has no attribute ...``.
+    """
+    nn = sys.modules[__name__.rpartition(".")[0]]
+    where = getattr(nn, "__file__", None)
+    expected = Path(autograd_lite.__file__).resolve().parent.parent / "nn" / "__init__.py"
+    if (
+        where is not None
+        and Path(where).resolve() == expected
+        and all(hasattr(nn, name) for name in NN_API)
+    ):
+        return
+    found = where or getattr(nn, "__path__", None) or repr(nn)
+    raise ShadowedModuleError(
+        f"the module 'nn' that Python imports is {found}, not autograd-lite's nn "
+        f"(expected {expected}, beside autograd_lite). A file or folder named nn in the "
+        "current directory or on PYTHONPATH shadows it: rename it. If PyPI's unrelated 'nn' "
+        "package was installed over ours: pip uninstall nn, then reinstall autograd-lite."
+    )
+
+
+check_nn()
 
 CATALOGUE: dict[str, str] = {
     "gad-neuron": "gad_neuron",
@@ -46,4 +79,13 @@ def run(name: str, **options: object) -> ExampleResult:
     return module(name).run(**options)
 
 
-__all__ = ["CATALOGUE", "ExampleResult", "Quantity", "agreement", "module", "names", "run"]
+__all__ = [
+    "CATALOGUE",
+    "ExampleResult",
+    "Quantity",
+    "agreement",
+    "check_nn",
+    "module",
+    "names",
+    "run",
+]

@@ -1,19 +1,48 @@
 """``autograd-lite examples`` and ``autograd-lite example NAME``, added to the engine's CLI.
 
 Registered through the ``autograd_lite.commands`` entry point, so ``autograd_lite``
-never imports ``nn``.
+never imports ``nn``. Importing this module imports ``nn.examples``, whose first act is
+to check that ``nn`` is this project's (a stray ``nn.py`` would otherwise fail later, as
+an ``AttributeError``); the engine's CLI prints that check's message.
+
+Option values are checked by argparse before anything runs (``--digits 0``, ``--epochs -1``,
+an unknown example: exit status 2), and the ``--svg`` and ``--html`` paths before the
+example is computed (exit status 1), so a long run never ends in "cannot write".
+
+The progress bar of an example that trains (``brownlee-seeds``, 500 epochs with
+``--epochs 500``) goes to stderr, and only when stderr is a terminal: stdout carries the
+table alone, byte for byte the same with or without the bar, and a pipe or a log file
+never receives one.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import inspect
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+
+from tqdm import tqdm
 
 from autograd_lite import DotNotFoundError, GraphTooLargeError, save_html, save_svg
+from autograd_lite.cli import check_outputs, positive_int, significant_digits
 
-from . import CATALOGUE, ExampleResult, module, run
+from . import CATALOGUE, ExampleResult, module
+
+
+def example_name(text: str) -> str:
+    """``NAME``: one of the catalogue's names, or a message listing them."""
+    if text in CATALOGUE:
+        return text
+    close = difflib.get_close_matches(text, CATALOGUE, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise argparse.ArgumentTypeError(
+        f"no example named {text!r}; {hint}the examples are: {', '.join(CATALOGUE)}"
+    )
 
 
 def list_examples(args: argparse.Namespace) -> int:
@@ -23,18 +52,47 @@ def list_examples(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def progress(example: ModuleType, epochs: int) -> Iterator[dict[str, object]]:
+    """Options that give ``example.run`` a bar on stderr, one tick per epoch of each fold.
+
+    An example whose ``run`` takes ``on_epoch`` (brownlee-seeds) gets the bar's tick; others
+    run without one. ``disable=None``: tqdm shows the bar only when stderr is a terminal,
+    and ``leave=False`` erases it once the run is over, so the printed table is unchanged.
+    """
+    if "on_epoch" not in inspect.signature(example.run).parameters:
+        yield {}
+        return
+    total = epochs * getattr(example, "N_FOLDS", 1)
+    bar = tqdm(
+        total=total, desc="training", unit="epoch", file=sys.stderr, disable=None, leave=False
+    )
+    try:
+        yield {"on_epoch": bar.update}
+    finally:
+        bar.close()
+
+
 def show_example(args: argparse.Namespace) -> int:
+    example = module(args.name)
+    parameters = inspect.signature(example.run).parameters
     options = {}
     if args.epochs is not None:
-        if "epochs" not in inspect.signature(module(args.name).run).parameters:
+        if "epochs" not in parameters:
             print(f"autograd-lite: {args.name} has no --epochs option", file=sys.stderr)
             return 2
         options["epochs"] = args.epochs
-    result = run(args.name, **options)
+    if check_outputs(("--svg", args.svg), ("--html", args.html)):
+        return 1
+    if "epochs" in parameters:
+        with progress(example, options.get("epochs", parameters["epochs"].default)) as ticks:
+            result = example.run(**options, **ticks)
+    else:
+        result = example.run(**options)
     print(result.table(args.digits))
     if result.trace is not None and not args.table_only:
         print()
-        print(result.trace.to_text(min(args.digits, 17)))
+        print(result.trace.to_text(args.digits))
     if args.svg is not None:
         if result.trace is None:
             print(f"autograd-lite: {args.name} has no graph to draw", file=sys.stderr)
@@ -70,7 +128,11 @@ def write_page(result: ExampleResult, path: Path) -> int:
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add ``examples`` and ``example`` to the ``autograd-lite`` parser."""
-    listing = commands.add_parser("examples", help="list the seed articles' worked examples")
+    listing = commands.add_parser(
+        "examples",
+        help="list the seed articles' worked examples",
+        description="List the worked examples, one name and title a line, in catalogue order.",
+    )
     listing.set_defaults(run=list_examples)
 
     one = commands.add_parser(
@@ -78,20 +140,28 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="reproduce one worked example, the article's numbers beside the engine's",
         description="Print the printed-versus-computed table, then the forward and backward steps.",
     )
-    one.add_argument("name", choices=list(CATALOGUE), metavar="NAME", help="an example's name")
+    one.add_argument(
+        "name",
+        type=example_name,
+        metavar="NAME",
+        help=f"an example's name: {', '.join(CATALOGUE)}",
+    )
     one.add_argument("--svg", metavar="FILE", type=Path, help="also write the graph as SVG")
     one.add_argument(
         "--html", metavar="FILE", type=Path, help="also write a page that steps through the graph"
     )
     one.add_argument(
-        "--digits", type=int, default=12, help="significant digits of the engine's values"
+        "--digits",
+        type=significant_digits,
+        default=12,
+        help="significant digits of the engine's values, 1 to 17 (default: 12)",
     )
     one.add_argument(
         "--table-only", action="store_true", help="print the table without the step-through"
     )
     one.add_argument(
         "--epochs",
-        type=int,
+        type=positive_int("epochs"),
         metavar="N",
         help="for examples that train (brownlee-seeds): epochs to run instead of the quick default",
     )
