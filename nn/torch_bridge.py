@@ -38,7 +38,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from autograd_lite import ArgumentTypeError, TorchConversionError, TorchMissingError
+from autograd_lite import (
+    ArgumentTypeError,
+    AutogradWarning,
+    TorchConversionError,
+    TorchMissingError,
+)
 
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
@@ -55,7 +60,7 @@ _TORCH_CLASSES = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax
 _SUPPORTED = "Linear, ReLU, Sigmoid, Tanh, Softmax(dim=-1) and Identity"
 
 
-class TorchDtypeWarning(UserWarning):
+class TorchDtypeWarning(AutogradWarning):
     """``from_torch`` widened parameters of another floating dtype to float64 (exactly)."""
 
 
