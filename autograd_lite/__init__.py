@@ -5,7 +5,7 @@ Every operation is one row of ``OPS`` (forward and local derivatives side by sid
 """
 
 from .chain import ChainDerivation, ChainFactor, ChainPath, chain
-from .engine import Value, allow_nonfinite, apply, local_grads, no_grad, topological_order
+from .engine import Value, allow_nonfinite, local_grads, no_grad, topological_order
 from .errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -31,11 +31,13 @@ from .errors import (
     TorchMissingError,
     ValueOverflowError,
 )
+from .extend import apply
 from .functional import dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
 from .gradients import grad
 from .naming import NodeName, format_number, node_names
 from .ops import OPS, Op, number
+from .practice import PracticeScore, practice
 from .render import draw, save_svg
 from .stepper import StepperPage, save_html, stepper_page
 from .trace import BackwardStep, Contribution, ForwardStep, Trace, TracedNode, explain
@@ -70,6 +72,7 @@ __all__ = [
     "NotFoundError",
     "Op",
     "OperandTypeError",
+    "PracticeScore",
     "ShadowedModuleError",
     "StepperPage",
     "TorchConversionError",
@@ -93,6 +96,7 @@ __all__ = [
     "no_grad",
     "node_names",
     "number",
+    "practice",
     "save_html",
     "save_svg",
     "softmax",

@@ -57,6 +57,9 @@ def check_outputs(*outputs: tuple[str, Path | None]) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     svg = None if args.no_svg else args.svg
+    if args.practice and args.html is None:
+        print(f"{PROG}: --practice needs --html FILE (the page it writes)", file=sys.stderr)
+        return 2
     if check_outputs(("--svg", svg), ("--html", args.html)):
         return 1
     n = gad_neuron()
@@ -74,16 +77,23 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"\nGraph written to {path.resolve()}")
     if args.html is not None:
         title = "Seed 002 (Ahmed Gad): one sigmoid neuron, step by step"
-        return write_stepper_page(n.E, args.html, digits=args.digits, title=title)
+        return write_stepper_page(
+            n.E, args.html, digits=args.digits, title=title, practice=args.practice
+        )
     return 0
 
 
 def write_stepper_page(
-    root: Value, path: Path, *, digits: int = 9, title: str | None = None
+    root: Value,
+    path: Path,
+    *,
+    digits: int = 9,
+    title: str | None = None,
+    practice: bool = False,
 ) -> int:
     """Write the step-through page for the CLI; prints where it is and how to open it."""
     try:
-        written = save_html(root, path, digits=digits, title=title)
+        written = save_html(root, path, digits=digits, title=title, practice=practice)
     except (DotNotFoundError, GraphTooLargeError) as exc:
         print(f"\nautograd-lite: cannot write {path}: {exc}", file=sys.stderr)
         return 1
@@ -148,6 +158,11 @@ def add_demo(commands: argparse._SubParsersAction) -> None:
         metavar="FILE",
         type=Path,
         help="also write a page that steps through the graph in a browser, one step per click",
+    )
+    parser.add_argument(
+        "--practice",
+        action="store_true",
+        help="with --html: a practice page, which asks for each number before it shows it",
     )
     parser.add_argument(
         "--digits",

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from functools import partial
 
 from .errors import AutogradError, NoGraphError, NonFiniteError, OperandTypeError
-from .failures import nonfinite_received, operation_failure
+from .failures import check_leaf_gradients, nonfinite_received, operation_failure
 from .graph_order import topological_order
 from .higher_order import propagate_values
 from .ops import (
@@ -231,7 +231,9 @@ class Value:
                 "no_grad(): it was made without a graph, so no gradient can reach anything; "
                 "compute it outside no_grad() to differentiate it"
             )
-        propagate(topological_order(self), grad, create_graph)
+        leaf_edges: list[Value] = []
+        order = topological_order(self, leaves=False, leaf_edges=leaf_edges)
+        propagate(order, grad, create_graph, leaf_edges=leaf_edges)
 
 
 def _labelled(label: str) -> str:
@@ -302,35 +304,6 @@ def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -
 _new_value = object.__new__
 
 
-def apply(op: Op, *operands: Value | float, constant: float | None = None) -> Value:
-    """A node made by the row ``op`` from ``operands``: how a new operation joins the graph.
-
-    A learner adds an operation by writing one row (``Op``) and a function that calls
-    ``apply``; ``backward()``, the tracer, the renderer and the page then read that row
-    like any other. Plain numbers among ``operands`` become leaves; ``constant`` is the
-    plain-number operand of a row with ``has_constant`` (as in ``x ** k``).
-    """
-    if not isinstance(op, Op):
-        raise OperandTypeError(f"apply() takes an Op (a row of the table), got {type(op).__name__}")
-    if not operands:
-        raise OperandTypeError(f"apply({op.name}) needs at least one operand, got none")
-    parents = operands
-    for x in operands:  # Values pass as they are; one plain number makes a new tuple
-        if type(x) is not Value:
-            parents = tuple(as_value(x, op.name) for x in operands)
-            break
-    if op.has_constant:
-        if constant is None or len(parents) != 1:
-            raise OperandTypeError(
-                f"apply({op.name}): the row takes one operand and a constant=, got "
-                f"{len(parents)} operand(s) and constant={constant!r}"
-            )
-        return _record(op, parents, _constant(constant, op.name))
-    if constant is not None:
-        raise OperandTypeError(f"apply({op.name}): the row takes no constant, got {constant!r}")
-    return _record(op, parents)
-
-
 def local_grads(node: Value, *, as_values: bool = False) -> tuple:
     """The local derivatives d node / d parent, from the node's row of the table.
 
@@ -356,7 +329,11 @@ def local_grads(node: Value, *, as_values: bool = False) -> tuple:
 
 
 def propagate(
-    order: list[Value], seed: float | Value, create_graph: bool, keep: Sequence[Value] = ()
+    order: list[Value],
+    seed: float | Value,
+    create_graph: bool,
+    keep: Sequence[Value] = (),
+    leaf_edges: list[Value] | None = None,
 ) -> dict[Value, Value]:
     """The chain rule from ``order[-1]`` down; with ``create_graph``, the Values of ``keep``."""
     root = order[-1]
@@ -391,6 +368,8 @@ def propagate(
             parents = node.parents
             for i, local in enumerate(local_grads(node)):  # faster than zip() here
                 parents[i].grad += local * g
+        if checked and leaf_edges:  # leaves outside ``order`` get their gradients checked here
+            check_leaf_gradients(leaf_edges, order, local_grads)
     except AutogradError:
         raise
     except (ArithmeticError, ValueError) as exc:

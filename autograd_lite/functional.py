@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .engine import Value, apply, as_value
+from .engine import Value, as_value
 from .errors import ArgumentError, DomainError
+from .extend import apply
 from .ops import DOT, LOGSUMEXP, VSUM
 
 

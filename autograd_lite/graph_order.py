@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def topological_order(root: Any, *, leaves: bool = True) -> list[Any]:
+def topological_order(
+    root: Any, *, leaves: bool = True, leaf_edges: list[Any] | None = None
+) -> list[Any]:
     """Every node ``root`` depends on, each after its parents, ``root`` last.
 
     Iterative depth-first search: a chain of a million operations needs no
@@ -17,7 +19,10 @@ def topological_order(root: Any, *, leaves: bool = True) -> list[Any]:
     ``leaves=False``, only ``root`` and the nodes operations made: the ones
     ``backward()`` passes gradients on from. The stack holds only nodes and
     markers, no per-node objects that would wake the garbage collector.
+    ``leaf_edges``, with ``leaves=False``, receives each leaf once per edge into it
+    (cheaper than walking the leaves: ``backward()`` checks their gradients from it).
     """
+    collect = leaf_edges is not None
     order: list[Any] = []
     seen: set[Any] = set()
     stack: list[Any] = [root]
@@ -31,8 +36,11 @@ def topological_order(root: Any, *, leaves: bool = True) -> list[Any]:
                 stack.append(node)
                 stack.append(None)
                 for parent in reversed(node.parents):  # the first parent on top, visited first
-                    if (leaves or parent.parents) and parent not in seen:
-                        stack.append(parent)
+                    if parent.parents or leaves:
+                        if parent not in seen:
+                            stack.append(parent)
+                    elif collect:
+                        leaf_edges.append(parent)
             elif leaves or node is root:
                 order.append(node)
     return order

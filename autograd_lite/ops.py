@@ -37,6 +37,8 @@ class Op:
     """The last operand is a plain number ``k`` (``x + k``, ``x ** k``), not a parent in the graph."""
     symbol: str = ""
     """How a drawing writes the operation in its small node (``+``, ``σ``); empty: its name."""
+    derivative: str = ""
+    """The local derivatives as a formula over ``out``, ``a``, ``b``, ``k`` (``"1/b, -out/b"``)."""
 
     @property
     def drawn_as(self) -> str:
@@ -121,42 +123,64 @@ def _show_dot(*xs: str) -> str:
 # Operations on Values. ``_k`` rows (and ``pow``) take a plain number ``k`` as their last
 # operand: a constant, not a node, so ``0.5 * x`` adds one node to the graph, not two.
 #           name         written as                          forward           local derivatives d out / d operand
-ADD      = Op("add",     lambda a, b: f"{a} + {b}",           add,              lambda out, a, b: (1.0, 1.0), symbol="+")
-SUB      = Op("sub",     lambda a, b: f"{a} - {b}",           sub,              lambda out, a, b: (1.0, -1.0), symbol="-")
-MUL      = Op("mul",     lambda a, b: f"{a}*{b}",             mul,              lambda out, a, b: (b, a), symbol="*")
+ADD      = Op("add",     lambda a, b: f"{a} + {b}",           add,              lambda out, a, b: (1.0, 1.0), symbol="+",
+              derivative="1, 1")
+SUB      = Op("sub",     lambda a, b: f"{a} - {b}",           sub,              lambda out, a, b: (1.0, -1.0), symbol="-",
+              derivative="1, -1")
+MUL      = Op("mul",     lambda a, b: f"{a}*{b}",             mul,              lambda out, a, b: (b, a), symbol="*",
+              derivative="b, a")
 DIV      = Op("div",     lambda a, b: f"{a} / {b}",           truediv,          lambda out, a, b: (1 / b, -out / b),
-              domain="a non-zero divisor", symbol="/")
-NEG      = Op("neg",     lambda a: f"-{a}",                   neg,              lambda out, a: (-1.0,))
+              domain="a non-zero divisor", symbol="/",
+              derivative="1/b, -out/b")
+NEG      = Op("neg",     lambda a: f"-{a}",                   neg,              lambda out, a: (-1.0,),
+              derivative="-1")
 POW_BY_VALUE = Op("powv", lambda a, b: f"{a}**{b}",           _positive_power,  lambda out, a, b: (b * a ** (b - 1), out * log(a)),
-              domain="a positive base when the exponent is a Value", symbol="**")
-ADD_K    = Op("add_k",   lambda a, k: f"{a} + {k}",           add,              lambda out, a, k: (1.0,), has_constant=True)
-SUB_K    = Op("sub_k",   lambda a, k: f"{a} - {k}",           sub,              lambda out, a, k: (1.0,), has_constant=True)
+              domain="a positive base when the exponent is a Value", symbol="**",
+              derivative="b * a**(b-1), out * log(a)")
+ADD_K    = Op("add_k",   lambda a, k: f"{a} + {k}",           add,              lambda out, a, k: (1.0,), has_constant=True,
+              derivative="1")
+SUB_K    = Op("sub_k",   lambda a, k: f"{a} - {k}",           sub,              lambda out, a, k: (1.0,), has_constant=True,
+              derivative="1")
 RSUB_K   = Op("rsub_k",  lambda a, k: f"{k} - {a}",           lambda a, k: k - a,
-                                                                                lambda out, a, k: (-1.0,), has_constant=True)
-MUL_K    = Op("mul_k",   lambda a, k: f"{k}*{a}",             mul,              lambda out, a, k: (k,), has_constant=True)
+                                                                                lambda out, a, k: (-1.0,), has_constant=True,
+              derivative="-1")
+MUL_K    = Op("mul_k",   lambda a, k: f"{k}*{a}",             mul,              lambda out, a, k: (k,), has_constant=True,
+              derivative="k")
 DIV_K    = Op("div_k",   lambda a, k: f"{a} / {k}",           truediv,          lambda out, a, k: (1 / k,),
-              domain="a non-zero divisor", has_constant=True)
+              domain="a non-zero divisor", has_constant=True,
+              derivative="1/k")
 RDIV_K   = Op("rdiv_k",  lambda a, k: f"{k} / {a}",           lambda a, k: k / a,
                                                                                 lambda out, a, k: (-out / a,),
-              domain="a non-zero divisor", has_constant=True)
+              domain="a non-zero divisor", has_constant=True,
+              derivative="-out/a")
 POW      = Op("pow",     lambda a, k: f"{a}**{k}",            _power,           lambda out, a, k: (_power_rule(a, k),),
               domain="a non-negative base unless the exponent is an integer, and a non-zero base for a "
-                     "negative exponent", has_constant=True)
+                     "negative exponent", has_constant=True,
+              derivative="k * a**(k-1)")
 RPOW_K   = Op("rpow_k",  lambda a, k: f"{k}**{a}",            _constant_power,  lambda out, a, k: (out * log(k),),
-              domain="a positive base", has_constant=True)
+              domain="a positive base", has_constant=True,
+              derivative="out * log(k)")
 EXP      = Op("exp",     lambda a: f"exp({a})",               math.exp,         lambda out, a: (out,),
-              domain="an operand of at most 709.78 (beyond it exp overflows a float)")
+              domain="an operand of at most 709.78 (beyond it exp overflows a float)",
+              derivative="out")
 LOG      = Op("log",     lambda a: f"log({a})",               math.log,         lambda out, a: (1 / a,),
-              domain="a positive operand")
-TANH     = Op("tanh",    lambda a: f"tanh({a})",              math.tanh,        lambda out, a: (1 - out * out,))
-SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),), symbol="σ")
+              domain="a positive operand",
+              derivative="1/a")
+TANH     = Op("tanh",    lambda a: f"tanh({a})",              math.tanh,        lambda out, a: (1 - out * out,),
+              derivative="1 - out**2")
+SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),), symbol="σ",
+              derivative="out*(1 - out)")
 RELU     = Op("relu",    lambda a: f"relu({a})",              lambda a: a if a > 0 else 0.0,
-                                                                                lambda out, a: (1.0 if number(out) > 0 else 0.0,))
+                                                                                lambda out, a: (1.0 if number(out) > 0 else 0.0,),
+              derivative="1 if out > 0 else 0")
 VSUM     = Op("sum",     lambda *xs: " + ".join(xs),          lambda *xs: reduce(add, xs),
-                                                                                lambda out, *xs: (1.0,) * len(xs))
-DOT      = Op("dot",     _show_dot,                           _dot,             _dot_grads)
+                                                                                lambda out, *xs: (1.0,) * len(xs),
+              derivative="1")
+DOT      = Op("dot",     _show_dot,                           _dot,             _dot_grads,
+              derivative="w_i, x_i, 1")
 LOGSUMEXP = Op("logsumexp", lambda *xs: f"logsumexp({', '.join(xs)})", _logsumexp,
-                                                                                lambda out, *xs: tuple(exp(x - out) for x in xs))
+                                                                                lambda out, *xs: tuple(exp(x - out) for x in xs),
+              derivative="exp(x_i - out)")
 # fmt: on
 
 OPS: dict[str, Op] = {

@@ -69,6 +69,10 @@ class ForwardStep:
     """How a drawing writes the operation (the row's ``symbol``, or its name)."""
     local: tuple[float | None, ...]
     """d result / d operand for each operand, from the table (``None`` where it fails)."""
+    flat: tuple[bool, ...]
+    """For each operand: True when its local derivative is 0 or smaller than
+    ``trace.FLAT_BELOW`` in absolute value (a dead ReLU, a saturated sigmoid), so almost
+    no gradient flows back along that edge."""
 
     phase = "forward"
 
@@ -91,6 +95,15 @@ class ForwardStep:
         if self.constant is None:
             return self.symbol
         return _fill(self.template, ["·", format_number(self.constant, digits)])
+
+    def flat_note(self, digits: int = DEFAULT_DIGITS) -> str:
+        """``[flat: dpredicted/ds = 4.54e-05]`` for the flat edges, or ``""`` when none is."""
+        flat = [
+            f"{derivative(self.name, name)} = {format_number(local, digits)}"
+            for name, local, is_flat in zip(self.operand_names, self.local, self.flat)
+            if is_flat and local is not None
+        ]
+        return f"[flat: {', '.join(flat)}]" if flat else ""
 
     def text(self, digits: int = DEFAULT_DIGITS) -> str:
         parts = [self.name, self.formula(), self.substituted(digits)]

@@ -24,6 +24,7 @@ from .engine import Value
 from .errors import ArgumentTypeError
 from .ids import in_edge_id, is_in_edge_id, is_value_id, op_id, step_edges
 from .naming import check_digits, format_number
+from .practice import practice_data
 from .render import draw
 from .trace import Contribution, ForwardStep, Trace, explain
 
@@ -71,6 +72,7 @@ def stepper_page(
     digits: int | None = None,
     rankdir: str = "LR",
     max_nodes: int = 500,
+    practice: bool = False,
 ) -> StepperPage:
     """The step-through page of a trace (or of a Value, explained first).
 
@@ -79,6 +81,8 @@ def stepper_page(
     after the snapshot nor written. ``digits`` defaults to the trace's (9 for a Value).
     Graphs with more than ``max_nodes`` Values raise the renderer's
     ``GraphTooLargeError``; a missing ``dot`` raises ``DotNotFoundError``.
+    ``practice=True`` asks the learner for each step's numbers before showing them
+    (``autograd_lite.practice``).
     """
     if isinstance(subject, Trace):
         trace = subject if digits is None else _with_digits(subject, digits)
@@ -89,15 +93,22 @@ def stepper_page(
             f"stepper_page() takes a Trace or a Value, got {type(subject).__name__}"
         )
     title = title or f"Backpropagation through {trace.root_name}, step by step"
+    if not isinstance(practice, bool):
+        raise ArgumentTypeError(f"practice must be True or False, got {practice!r}")
     graph = draw(trace, rankdir=rankdir, digits=trace.digits, max_nodes=max_nodes)
     svg = _numbers_to_slots(graph.pipe(format="svg", encoding="utf-8"), trace.root_name)
+    data = page_data(trace, title)
+    if practice:
+        data["practice"] = practice_data(trace)
     page = _fill(
         _template("stepper.html"),
         title=html.escape(title),
         style=_template("stepper.css"),
         graph=svg,
-        data=_script_json(page_data(trace, title)),
+        data=_script_json(data),
         script=_template("stepper.js"),
+        practice=_template("practice.html") if practice else "",
+        practice_script=f"<script>\n{_template('practice.js')}</script>" if practice else "",
     )
     return StepperPage(html=page, title=title, steps=len(trace.steps))
 

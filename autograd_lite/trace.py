@@ -30,6 +30,7 @@ from .records import (
 from .staleness import check_unchanged
 
 __all__ = [
+    "FLAT_BELOW",
     "BackwardStep",
     "Contribution",
     "ForwardStep",
@@ -40,6 +41,12 @@ __all__ = [
     "explain",
     "snapshot",
 ]
+
+FLAT_BELOW = 1e-3
+"""An edge whose local derivative is 0 or below this in absolute value is marked flat
+(``ForwardStep.flat``): a dead ReLU (local 0) or a saturated sigmoid (``sigmoid(10)``'s
+4.5e-5) passes back almost none of the gradient it receives, so the weights behind it
+barely learn. The trace's text ends such a step's line with its ``flat_note()``."""
 
 
 def explain(root: Value, *, seed: float = 1.0, digits: int = DEFAULT_DIGITS) -> Trace:
@@ -164,7 +171,13 @@ def _forward_step(
         template=op.show(*[SLOT.format(i) for i in range(slots)]),
         symbol=op.drawn_as,
         local=locals_ if locals_ is not None else (None,) * len(node.parents),
+        flat=flat_edges(locals_) if locals_ is not None else (False,) * len(node.parents),
     )
+
+
+def flat_edges(locals_: tuple[float, ...]) -> tuple[bool, ...]:
+    """For each local derivative: is it 0 or below ``FLAT_BELOW`` in absolute value?"""
+    return tuple(local == 0.0 or abs(local) < FLAT_BELOW for local in locals_)
 
 
 def edge_locals(node: Value) -> tuple[float, ...] | None:

@@ -21,7 +21,9 @@ def trace_text(trace: Trace, digits: int) -> str:
     lines.append(f"Forward pass ({len(trace.forward)} steps)")
     width = len(str(len(trace.steps)))
     for step in trace.forward:
-        lines.append(f"  {step.index:>{width}}. {step.text(digits)}")
+        line = f"  {step.index:>{width}}. {step.text(digits)}"
+        note = step.flat_note(digits)  # a dead ReLU, a saturated sigmoid: see trace.FLAT_BELOW
+        lines.append(f"{line}  {note}" if note else line)
     lines.append("")
     lines.append(f"Backward pass, from {_seed(trace, digits)}")
     for node_step in trace.backward:

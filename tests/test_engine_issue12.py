@@ -255,3 +255,10 @@ def test_finite_gradients_are_unchanged_by_the_checks():
         0.3
     ) * 0.6 / 1.09**2
     assert x.grad == pytest.approx((1 - math.tanh(t) ** 2) * d, rel=1e-13)
+
+
+def test_large_but_finite_leaf_gradients_are_not_an_error():
+    a, b = Value(1.0, "a"), Value(1.0, "b")
+    y = a + b  # each leaf gets 1e308: finite, though their sum (the quick check) is not
+    y.backward(1e308)
+    assert a.grad == b.grad == 1e308

@@ -32,6 +32,8 @@
 
   let position = 0;
   let timer = null;
+  // Practice mode (practice.js) hides what the current step has not had answered yet.
+  let practice = null;
 
   function element(id) {
     return document.getElementById(id);
@@ -49,8 +51,11 @@
   function revealedUpTo(k) {
     const shown = { value: new Map(), grad: new Map(), local: new Map() };
     for (let i = 0; i <= k; i += 1) {
+      const hidden = practice && i === k ? practice.hidden(k) : null;
       for (const kind of ["value", "grad", "local"]) {
-        for (const [id, text] of Object.entries(steps[i][kind])) shown[kind].set(id, text);
+        for (const [id, text] of Object.entries(steps[i][kind])) {
+          if (!(hidden && hidden[kind].includes(id))) shown[kind].set(id, text);
+        }
       }
     }
     return shown;
@@ -111,7 +116,7 @@
     phase.textContent = step.phase === "start" ? "start" : `${step.phase} pass`;
     phase.dataset.phase = step.phase;
     counter.textContent = `Step ${k} of ${total}`;
-    stepText.textContent = step.text;
+    stepText.textContent = practice ? practice.text(k) : step.text;
     explanation.textContent = step.explanation;
     controls.slider.value = String(k);
     controls.slider.setAttribute("aria-valuetext", `Step ${k} of ${total}, ${phase.textContent}`);
@@ -125,6 +130,7 @@
     drawState(position);
     drawPanel(position);
     document.body.dataset.step = String(position);
+    if (practice) practice.shown(position);
   }
 
   function setPlaying(playing) {
@@ -169,6 +175,9 @@
     const target = event.target; // the slider and the speed menu use the arrow keys themselves
     if (target instanceof HTMLSelectElement) return;
     if (target instanceof HTMLInputElement && target.type === "range") return;
+    if (target instanceof HTMLInputElement && target.type === "number") return;
+    // in an answer field the arrow keys move the caret while there is something typed
+    if (target instanceof HTMLInputElement && target.type === "text" && target.value) return;
     const moves = { ArrowRight: position + 1, ArrowLeft: position - 1, Home: 0, End: total };
     if (!(event.key in moves)) return;
     event.preventDefault();
@@ -177,4 +186,17 @@
 
   controls.slider.max = String(total);
   show(0);
+
+  if (data.practice) {
+    window.autogradLiteStepper = {
+      data: data,
+      attach(hooks) {
+        practice = hooks;
+        show(position);
+      },
+      position: () => position,
+      redraw: () => show(position),
+      goTo: goTo,
+    };
+  }
 })();
