@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from autograd_lite import GraphTooLargeError, Trace, explain, save_html
+from autograd_lite.ids import in_edge_id, op_id, out_edge_id
 from nn.examples import CATALOGUE
 
 pytest_plugins = ["tests.browser_fixtures"]  # browser (one a session) and tab (one a test)
@@ -163,7 +164,7 @@ def test_next_through_the_backward_phase_shows_each_gradient_at_its_step(page, n
             shown_at[step.parent_id] = step.index
         assert state["slots"][key] != before["slots"][key]
         # the local derivative is written on the edge the step uses
-        edge = f"local:{step.node_id}~in{step.position}"
+        edge = "local:" + in_edge_id(step.node_id, step.position)
         assert before["slots"][edge] == "" and state["slots"][edge] != ""
     assert shown_at["W1"] == 12 and shown_at["b"] == 15
     assert "dE/ds = dE/dpredicted * dpredicted/ds = 0.844352143 * 0.109860473 = 0.0927609256" in (
@@ -193,14 +194,14 @@ def test_the_highlighted_node_is_the_one_the_step_record_names(page, neuron):
     for step in trace.steps:
         page.click("next")
         marked = page.state()["marked"]
-        assert marked["al-current"] == sorted([step.node_id, f"{step.node_id}~op"])
+        assert marked["al-current"] == sorted([step.node_id, op_id(step.node_id)])
         if step.phase == "forward":
-            edges = [f"{step.node_id}~in{i}" for i in range(len(step.operand_ids))]
+            edges = [in_edge_id(step.node_id, i) for i in range(len(step.operand_ids))]
             assert marked["al-operand"] == sorted(set(step.operand_ids))
         else:
-            edges = [f"{step.node_id}~in{step.position}"]
+            edges = [in_edge_id(step.node_id, step.position)]
             assert marked["al-operand"] == [step.parent_id]
-        assert marked["al-edge"] == sorted([f"{step.node_id}~out", *edges])
+        assert marked["al-edge"] == sorted([out_edge_id(step.node_id), *edges])
         current_fill = page.fill(step.node_id)
         assert current_fill != idle_fill
         busy = marked["al-current"] + marked["al-operand"]

@@ -22,6 +22,7 @@ from autograd_lite import (
     topological_order,
     vsum,
 )
+from autograd_lite.ids import op_id
 from autograd_lite.render import HIGHLIGHT_FILL, HIGHLIGHT_LINE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -72,7 +73,7 @@ def test_one_operation_node_per_operation_and_ids_shared_with_the_trace(seed002_
     groups = svg_groups(draw(error).pipe(format="svg"))
     trace = explain(error)
     node_ids = {n.node_id for n in trace.nodes}
-    op_ids = {f"{s.node_id}~op" for s in trace.forward}
+    op_ids = {op_id(s.node_id) for s in trace.forward}
     drawn = {i for i, g in groups.items() if g.get("class") == "node"}
     assert drawn == node_ids | op_ids
     assert len(op_ids) == 5  # the five-operand dot is one operation

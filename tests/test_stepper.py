@@ -33,6 +33,7 @@ from autograd_lite import (
 )
 from autograd_lite.cli import main
 from autograd_lite.demo import gad_neuron
+from autograd_lite.ids import in_edge_id
 from tests.cli import make_dry_run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,7 +147,7 @@ def test_the_drawing_has_slots_instead_of_numbers(neuron):
         == {target for k, target, _ in slots if k == "grad"}
     )
     assert {target for kind, target, _ in slots if kind == "local"} == {
-        f"{c.node_id}~in{c.position}" for c in trace.steps[len(trace.forward) :]
+        in_edge_id(c.node_id, c.position) for c in trace.steps[len(trace.forward) :]
     }
     assert {label for kind, _, label in slots if kind != "local"} == {"data", "grad"}
 
