@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .errors import NodeNotFoundError
+from .errors import ArgumentError, NodeNotFoundError
 from .naming import (
     DEFAULT_DIGITS,
     check_digits,
@@ -294,6 +294,11 @@ class Trace:
 def _record(kind: type, data: dict[str, Any], **given: Any) -> Any:
     values = {}
     for f in fields(kind):
+        if f.name not in given and f.name not in data:
+            raise ArgumentError(
+                f"Trace.from_dict: a {kind.__name__} record lacks its field {f.name!r} "
+                "(was it written by another version? explain() the graph again)"
+            )
         value = given[f.name] if f.name in given else data[f.name]
         values[f.name] = tuple(value) if isinstance(value, list) else value
     return kind(**values)

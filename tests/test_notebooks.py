@@ -175,6 +175,35 @@ def wheat_seeds_scores(epochs: int) -> list[float]:
     return scores
 
 
+# --- 08: common mistakes, the neuron's training and bias updates in plain floats ----------------
+
+
+@cache
+def gad_neuron_training(zero_grad: bool, steps: int = 300, lr: float = 1.0) -> dict[str, list]:
+    """Seed 002's neuron under SGD: E before each step and the bias's .grad the step used.
+
+    Without zero_grad the gradients add up, so each step takes the running sum of all of them.
+    """
+    w1, w2, b = 0.5, 0.2, 1.83
+    used = [0.0, 0.0, 0.0]
+    losses, bias_grads = [], []
+    for _ in range(steps):
+        p = _sigmoid(0.1 * w1 + 0.3 * w2 + b)
+        delta = (p - 0.03) * p * (1 - p)  # dE/ds
+        fresh = [delta * 0.1, delta * 0.3, delta]
+        used = fresh if zero_grad else [u + f for u, f in zip(used, fresh)]
+        losses.append(0.5 * (0.03 - p) ** 2)
+        bias_grads.append(used[2])
+        w1, w2, b = w1 - lr * used[0], w2 - lr * used[1], b - lr * used[2]
+    return {"losses": losses, "bias_grads": bias_grads}
+
+
+def gad_bias_updates() -> list[float]:
+    """The article's perceptron rule b + lr (d - p) beside gradient descent b - lr dE/db."""
+    p = _sigmoid(0.1 * 0.5 + 0.3 * 0.2 + 1.83)
+    return [1.83 + 0.01 * (0.03 - p), 1.83 - 0.01 * gad_neuron_db()]
+
+
 # --- 09: the moons MLP, trained in torch from nn's documented initialisation -----------------
 
 
@@ -282,6 +311,29 @@ CHECKS: dict[str, dict[str, Expected]] = {
         "len(history.loss)": 100,
         # Brownlee's wheat-seeds cross-validation, quick variant (20 epochs)
         "scores": lambda: wheat_seeds_scores(20),
+    },
+    "08_common_mistakes.ipynb": {
+        # b = a + a, c = b + b: passing b on when first reached sends only c's first edge,
+        # dc/db = 1, down both of b's edges: 1 * 1 + 1 * 1 = 2, where dc/da = 4
+        "wrong_dc_da": 2.0,
+        "by_hand_dc_da": 4.0,
+        "float([v.label for v in order] == ['a', 'b', 'c'])": 1.0,
+        # leaves accumulate over two backward() calls; b shows the latest pass only
+        "[once, twice, intermediate]": [4.0, 8.0, 2.0],
+        "losses_wrong": lambda: gad_neuron_training(False)["losses"],
+        "bias_grads_wrong": lambda: gad_neuron_training(False)["bias_grads"],
+        "losses_right": lambda: gad_neuron_training(True)["losses"],
+        "bias_grads_right": lambda: gad_neuron_training(True)["bias_grads"],
+        "[b_perceptron, b_descent]": gad_bias_updates,
+        "b.grad": gad_neuron_db,
+        # a linear unit: dE/db = s - desired, so the rule is gradient descent
+        "[rule_linear, descent_linear]": [1.83 + 0.01 * (0.03 - 1.94)] * 2,
+        # relu(2 w + 0.5) fitted to 1: dead at w = -1, alive at w = 1 (dE/dw = (2.5 - 1) * 2)
+        "[w_dead.grad, w_alive.grad]": [0.0, 3.0],
+        "float(relu_step.flat == (True,))": 1.0,
+        "saturated_local": lambda: _sigmoid(10.11) * (1 - _sigmoid(10.11)),
+        "float(sigmoid_step.flat == (True,))": 1.0,
+        "len(article_flat)": 0.0,
     },
     "09_scalars_to_tensors.ipynb": {
         # the scalar fit follows the torch training written above, step by step

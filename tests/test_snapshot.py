@@ -295,3 +295,10 @@ def test_highlighting_a_value_needs_the_value_drawn(seed002_neuron):
     with pytest.raises(TypeError, match="highlight a Value only when drawing"):
         draw(trace, highlight=seed002_neuron.s)
     assert draw(trace, highlight="s") is not None
+
+
+def test_a_record_missing_a_field_is_refused_by_name(seed002_neuron):
+    data = explain(seed002_neuron.E).to_dict()
+    del data["forward"][0]["flat"]
+    with pytest.raises(ValueError, match="a ForwardStep record lacks its field 'flat'"):
+        Trace.from_dict(data)
