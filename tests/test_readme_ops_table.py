@@ -101,3 +101,19 @@ def test_every_row_of_ops_is_in_the_readme():
     missing = sorted(set(OPS) - set(written))
     assert not missing, f"rows of OPS the README's table of operations leaves out: {missing}"
     assert set(written) <= set(OPS)
+
+
+def test_the_readme_writes_each_rows_derivative_formula():
+    """Each operation's derivative cell, in backticks and in order, is its row's ``derivative``."""
+    for operation, _, derivatives in operations_table():
+        if derivatives == COMPOSED:
+            continue
+        names = [run(code).op.name for code in expressions(operation)]
+        written = re.findall(r"`([^`]+)`", derivatives)
+        assert written == [OPS[name].derivative for name in names], (operation, written)
+
+
+def test_every_row_of_ops_has_a_derivative_formula():
+    assert all(op.derivative for op in OPS.values()), [
+        n for n, op in OPS.items() if not op.derivative
+    ]

@@ -28,7 +28,7 @@ from types import ModuleType
 
 from tqdm import tqdm
 
-from autograd_lite import DotNotFoundError, GraphTooLargeError, save_html, save_svg
+from autograd_lite import DotNotFoundError, GraphTooLargeError, practice, save_html, save_svg
 from autograd_lite.cli import check_outputs, positive_int, significant_digits
 
 from . import CATALOGUE, ExampleResult, module
@@ -82,6 +82,9 @@ def show_example(args: argparse.Namespace) -> int:
             print(f"autograd-lite: {args.name} has no --epochs option", file=sys.stderr)
             return 2
         options["epochs"] = args.epochs
+    if args.practice and args.html is None:
+        print("autograd-lite: --practice needs --html FILE (the page it writes)", file=sys.stderr)
+        return 2
     if check_outputs(("--svg", args.svg), ("--html", args.html)):
         return 1
     if "epochs" in parameters:
@@ -104,11 +107,11 @@ def show_example(args: argparse.Namespace) -> int:
             return 1
         print(f"\nGraph written to {path.resolve()}")
     if args.html is not None:
-        return write_page(result, args.html)
+        return write_page(result, args.html, practice=args.practice)
     return 0
 
 
-def write_page(result: ExampleResult, path: Path) -> int:
+def write_page(result: ExampleResult, path: Path, *, practice: bool = False) -> int:
     """The example's step-through page, and how to open it.
 
     Drawn from the trace, the snapshot the example took: an example that trains on
@@ -118,11 +121,31 @@ def write_page(result: ExampleResult, path: Path) -> int:
         print(f"autograd-lite: {result.name} has no graph to step through", file=sys.stderr)
         return 1
     try:
-        written = save_html(result.trace, path, title=result.title).resolve()
+        written = save_html(result.trace, path, title=result.title, practice=practice)
+        written = written.resolve()
     except (DotNotFoundError, GraphTooLargeError, OSError) as exc:
         print(f"autograd-lite: cannot write {path}: {exc}", file=sys.stderr)
         return 1
     print(f"\nStep-through page written to {written}\nOpen it in a browser: {written.as_uri()}")
+    return 0
+
+
+def answer_digits(text: str) -> int:
+    """``--significant``: 1 to 15 digits an answer must agree to."""
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 15:
+        raise argparse.ArgumentTypeError(f"significant digits must be from 1 to 15, got {text}")
+    return value
+
+
+def practise_example(args: argparse.Namespace) -> int:
+    """``autograd-lite practice NAME``: the example's steps asked in the terminal."""
+    result = module(args.name).run()
+    if result.trace is None:
+        print(f"autograd-lite: {args.name} has no graph to practise on", file=sys.stderr)
+        return 1
+    print(result.title)
+    practice(result.trace, significant=args.significant)
     return 0
 
 
@@ -151,6 +174,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--html", metavar="FILE", type=Path, help="also write a page that steps through the graph"
     )
     one.add_argument(
+        "--practice",
+        action="store_true",
+        help="with --html: a practice page, which asks for each number before it shows it",
+    )
+    one.add_argument(
         "--digits",
         type=significant_digits,
         default=12,
@@ -166,3 +194,21 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="for examples that train (brownlee-seeds): epochs to run instead of the quick default",
     )
     one.set_defaults(run=show_example)
+
+    drill = commands.add_parser(
+        "practice",
+        help="practise one worked example: type each step's number before it is shown",
+        description=(
+            "Ask every forward value, local derivative and product of the example's trace; "
+            "a wrong answer gets a hint (the derivative's formula and its numbers)."
+        ),
+    )
+    drill.add_argument("name", type=example_name, metavar="NAME", help="an example's name")
+    drill.add_argument(
+        "--significant",
+        type=answer_digits,
+        default=3,
+        metavar="N",
+        help="significant digits an answer must agree to (default: 3)",
+    )
+    drill.set_defaults(run=practise_example)
