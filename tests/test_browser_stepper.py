@@ -337,3 +337,20 @@ def test_each_catalogue_example_makes_a_page_that_loads_without_errors(
     assert state["text"] == trace.steps[-1].text()
     assert state["slots"][f"grad:{trace.root_id}"] == "grad 1"
     assert page.errors() == []
+
+
+def test_notes_show_as_text_beside_their_node_and_with_its_steps(tab, tmp_path, example_result):
+    root = example_result("gad-neuron").root
+    note = "printed 0.8744 <b>(rounded)</b>"
+    page = Stepper(tab, save_html(root, tmp_path / "noted.html", notes={"predicted": note}))
+    in_graph = tab.execute_script(
+        "return [...document.querySelectorAll('#predicted text.al-note')].map(t => t.textContent)"
+    )
+    assert len(in_graph) == 1 and note in in_graph[0]
+    notes = page.control("notes")
+    assert not notes.is_displayed()
+    while page.state()["text"].split(" = ")[0] != "predicted":
+        page.click("next")
+    assert notes.is_displayed() and notes.text == f"predicted: {note}"
+    assert not tab.find_elements("css selector", '[data-role="notes"] b b')  # text, not HTML
+    assert page.errors() == []

@@ -269,3 +269,30 @@ def test_importing_the_package_still_needs_no_graphviz():
     code = "import sys, autograd_lite; sys.exit('graphviz' in sys.modules)"
     env = {**os.environ, "PATH": ""}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+def test_notes_go_into_the_pages_data_by_node_id_as_plain_text(neuron):
+    n = neuron[0]
+    note = "printed 0.8744 (rounded) <b>&</b>"
+    page = stepper_page(n.E, notes={"predicted": note, "v1": "desired - predicted"}).html
+    data = embedded(page)
+    assert data["notes"] == {"predicted": note, "v1": "desired - predicted"}
+    assert data["names"]["v1"] == "v1" and data["names"]["predicted"] == "predicted"
+    assert "<b>&</b>" not in page  # the JSON escapes it; the page shows it as text
+    assert embedded(stepper_page(n.E).html)["notes"] == {}
+
+
+def test_save_html_takes_notes_too(neuron, tmp_path):
+    path = save_html(neuron[0].E, tmp_path / "noted.html", notes={"s": "the weighted sum"})
+    assert embedded(path.read_text(encoding="utf-8"))["notes"] == {"s": "the weighted sum"}
+
+
+def test_a_note_on_a_name_no_node_has_is_refused_naming_it(neuron):
+    from autograd_lite.errors import ArgumentTypeError, NodeNotFoundError
+
+    with pytest.raises(NodeNotFoundError, match=r"'h1'.*its nodes: desired, X1"):
+        stepper_page(neuron[0].E, notes={"h1": "printed 0.5449 (rounded)"})
+    with pytest.raises(ArgumentTypeError, match="mapping"):
+        stepper_page(neuron[0].E, notes=[("s", "x")])
+    with pytest.raises(ArgumentTypeError, match="both str"):
+        stepper_page(neuron[0].E, notes={"s": 0.5})

@@ -22,6 +22,8 @@
   const counter = byRole("counter");
   const stepText = byRole("step-text");
   const explanation = byRole("explanation");
+  const notesList = byRole("notes");
+  const notes = data.notes || {}; // node id -> a caller's note, shown as text only
 
   // Number slots in the drawing, by kind and by the id of the node or edge they belong to.
   const slots = { value: new Map(), grad: new Map(), local: new Map() };
@@ -118,11 +120,50 @@
     counter.textContent = `Step ${k} of ${total}`;
     stepText.textContent = practice ? practice.text(k) : step.text;
     explanation.textContent = step.explanation;
+    drawNotes(step);
     controls.slider.value = String(k);
     controls.slider.setAttribute("aria-valuetext", `Step ${k} of ${total}, ${phase.textContent}`);
     controls.prev.disabled = k === 0;
     controls.next.disabled = k === total;
     controls.reset.disabled = k === 0 && timer === null;
+  }
+
+  // The notes on the nodes this step uses, each as text (never parsed as HTML).
+  function drawNotes(step) {
+    const ids = [...new Set([...step.current, ...step.operands])].filter((id) => id in notes);
+    notesList.replaceChildren();
+    for (const id of ids) {
+      const item = document.createElement("li");
+      const name = document.createElement("b");
+      name.textContent = nodeName(id);
+      item.append(name, `: ${notes[id]}`);
+      notesList.append(item);
+    }
+    notesList.hidden = ids.length === 0;
+  }
+
+  function nodeName(id) {
+    return (data.names && data.names[id]) || id;
+  }
+
+  // Each noted node gets a marker in the drawing: its note as a line of text under its record.
+  function markNotes() {
+    for (const [id, note] of Object.entries(notes)) {
+      const group = element(id);
+      if (!group) continue;
+      const box = group.getBBox();
+      const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      text.setAttribute("x", String(box.x + box.width / 2));
+      text.setAttribute("y", String(box.y + box.height + 12));
+      text.setAttribute("text-anchor", "middle");
+      text.setAttribute("class", "al-note");
+      text.textContent = `\u270E ${note}`;
+      group.append(text);
+      group.classList.add("al-noted");
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = note;
+      group.prepend(title);
+    }
   }
 
   function show(k) {
@@ -185,6 +226,7 @@
   });
 
   controls.slider.max = String(total);
+  markNotes();
   show(0);
 
   if (data.practice) {
