@@ -1,28 +1,3 @@
-# >>> MESSAGE FROM THE COORDINATOR TO THE ISSUE-15 HELPER (delete this block, in both render.py and stepper.py, after reading; it was left out of your prompt by mistake) >>>
-# ## Common rules for every helper (read carefully)
-# 
-# You are one of several engineers working **at the same time in the same git checkout**, `/work/main` (branch `main`), on **autograd-lite**: a scalar reverse-mode autodiff engine in Python (micrograd-like) with a small `nn` package on top, for learning backpropagation. Read `/work/main/README.md`, `/work/shared/STYLE.md` (may be at `../shared/STYLE.md` relative to /work/main) and the code you touch before writing. The issue texts: run `issues show N` (a command on PATH).
-# 
-# Project standards (from the project's charter):
-# - Tests assert real values: published numbers, exact math, finite differences, properties on many random inputs (hypothesis). No test that cannot fail, no hard-coded results, no stubs called done.
-# - Bad input gets a clear error naming the problem and the value (the error classes are in `autograd_lite/errors.py`; add a class there only if none fits), never a silent NaN or a traceback from deep inside. Hostile input can never run code or exhaust the machine. Saving never leaves a half-written file.
-# - Speed is checked only by benchmarks under `benchmarks/` (ratios against peers in the same run), never by timed tests.
-# - No recursion in graph walks (a million-node graph must work).
-# - The table of operations (`autograd_lite/ops.py`) is the one place that knows a derivative; everything else reads it.
-# - Small files with one job each (a test in tests/test_architecture.py limits modules to 400 lines and checks import cycles and that no bare builtin exceptions are raised; run it), names that explain themselves, short docstrings that say why, type hints on public API. `ruff check` and `ruff format` (use `.venv/bin/ruff`).
-# - The engine (`autograd_lite/`) imports only the standard library and never imports `nn`.
-# - Never copy code or prose from other projects (you may read them to learn).
-# 
-# Environment: Python venv at `/work/main/.venv` (being created right now by `make .venv/.installed-torch`; if `.venv/bin/python` is missing or pytest is not importable, wait a minute: check `/tmp/venv.log`). Run tests with `.venv/bin/python -m pytest tests/<file> -x -q` from /work/main. The machine has only 2 cores shared by ~6 engineers: **run only the tests relevant to your work, never the whole suite** (the coordinator runs it). Don't run `make test` or `make bench` in full.
-# 
-# Git discipline (critical; others are editing other files in the same tree):
-# - Commit often, in small honest steps, **only your own files, by explicit path**: `git add <new files>; git commit -m "message" -- path1 path2 ...` (the `--` form commits exactly those paths). Never `git add -A`, `git add .`, `git add <directory>`, `git commit -a`, `git stash`, `git reset`, `git checkout -- <file>` of files you do not own, or any rebase. If `index.lock` exists, wait a few seconds and retry.
-# - Files outside your ownership list: do not edit, except the shared files named in your task, which you edit with small targeted `str_replace` edits made right after re-reading the file, then commit those paths at once (others edit them too).
-# - `README.md` is shared: add or change only your own section(s), re-read just before editing, commit immediately after.
-# - Before each commit: `ruff check` and `ruff format` on your files, and your tests pass.
-# 
-# Deadline: the session ends soon. **Have everything committed by 02:50 UTC** (check `date`), then stop and report. Whatever is not finished by then must be left either committed-and-working or not committed at all (never a broken commit: the coordinator's CI run of the whole suite must pass). Your final message is your report: what you built (files, public names), what is tested and how, measurements (command and figures), what is not done, and anything another engineer must know. Be concrete and brief.
-# <<< END OF MESSAGE <<<
 """Draw a graph of Values with Graphviz: one record per Value, one small node per operation.
 
 The only module that touches ``graphviz``, and only when a drawing is asked for, so
