@@ -13,21 +13,34 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def run_program(
+    argv: list[str],
+    *,
+    cwd: Path = REPO,
+    pythonpath: Path | str = REPO,
+    path: str | None = None,
+    timeout: float = 300,
+    **options: object,
+) -> subprocess.CompletedProcess[str]:
+    """``argv`` in a subprocess with ``PYTHONPATH`` set; ``path`` replaces PATH (to hide dot).
+
+    Output is captured as text unless ``options`` redirects it (``stdout=fd``).
+    """
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    if path is not None:
+        env["PATH"] = path
+    captured = {} if "stdout" in options else {"capture_output": True}
+    return subprocess.run(
+        argv, cwd=cwd, env=env, text=True, timeout=timeout, check=False, **captured, **options
+    )
+
+
 def run_cli(
     *args: str, cwd: Path = REPO, path: str | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m autograd_lite ARGS`` in a subprocess; ``path`` replaces PATH (to hide dot)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if path is not None:
-        env["PATH"] = path
-    return subprocess.run(
-        [sys.executable, "-m", "autograd_lite", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    """``python -m autograd_lite ARGS``, the way a user runs it from the repository."""
+    return run_program(
+        [sys.executable, "-m", "autograd_lite", *args], cwd=cwd, path=path, timeout=timeout
     )
 
 

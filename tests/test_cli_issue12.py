@@ -24,7 +24,7 @@ import pytest
 
 import autograd_lite
 from autograd_lite.cli import build_parser, main
-from tests.cli import REPO, run_cli
+from tests.cli import REPO, run_cli, run_program
 
 NAMES = (
     "gad-neuron, gad-two-input, gad-mlp, prakash-333, brownlee-contrived, brownlee-seeds, "
@@ -102,14 +102,8 @@ def cli_command(*args: str) -> str:
 @pytest.mark.parametrize("args", [("examples",), ("example", "gad-neuron")])
 def test_a_reader_that_stops_early_is_a_clean_exit(args):
     # pipefail: the status is the CLI's own, not head's
-    done = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; {cli_command(*args)} | head -1"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done = run_program(
+        ["bash", "-c", f"set -o pipefail; {cli_command(*args)} | head -1"], cwd=REPO, timeout=120
     )
     refused(done, 0)
     assert "BrokenPipeError" not in done.stderr and "Exception ignored" not in done.stderr
@@ -121,15 +115,12 @@ def test_a_pipe_closed_before_the_first_line_is_a_clean_exit():
     read, write = os.pipe()
     os.close(read)
     try:
-        done = subprocess.run(
+        done = run_program(
             [sys.executable, "-m", "autograd_lite", "examples"],
             cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            timeout=120,
             stdout=write,
             stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-            check=False,
         )
     finally:
         os.close(write)
@@ -190,15 +181,7 @@ def test_the_console_script_names_an_nn_py_on_pythonpath(tmp_path):
     if not script.exists():
         pytest.skip("the project is not installed in this environment (make test installs it)")
     (tmp_path / "nn.py").write_text("VALUE = 1\n", encoding="utf-8")
-    done = subprocess.run(
-        [str(script), "examples"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_program([str(script), "examples"], cwd=tmp_path, pythonpath=tmp_path, timeout=120)
     refused(done, 2, str(tmp_path / "nn.py"), "shadows it")
 
 
@@ -221,15 +204,7 @@ def test_an_nn_package_that_is_not_ours_is_named_by_the_examples_check(tmp_path)
 
 def test_importing_the_examples_under_a_foreign_nn_says_so(tmp_path):
     init = alien_nn(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-c", "import nn.examples"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_program([sys.executable, "-c", "import nn.examples"], cwd=tmp_path, timeout=120)
     assert done.returncode == 1
     assert "ShadowedModuleError" in done.stderr and str(init) in done.stderr
     assert "AttributeError" not in done.stderr
@@ -253,15 +228,7 @@ def test_readme_run_works_after_a_plain_import_nn(tmp_path):
         "    raise SystemExit('from nn import no_such_thing worked')\n"
         "print(result.name)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_program([sys.executable, "-c", code], cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "gad-neuron\n"
 
