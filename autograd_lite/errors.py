@@ -103,6 +103,18 @@ class AutogradWarning(UserWarning):
     """Something legal that is very likely a mistake (softmax applied twice, ...)."""
 
 
+# --- the example checker (nn.examples.check) -----------------------------------------------------
+
+
+class ExampleFileError(ArgumentError):
+    """A worked-example file cannot be checked: the message names the file, the line or key, and
+    what is wrong (TOML syntax, an unknown name, a refused expression, a limit exceeded)."""
+
+
+class ExampleFileWarning(AutogradWarning):
+    """A worked-example file was read but loses something (a bare TOML float's trailing zeros)."""
+
+
 # --- the command line ----------------------------------------------------------------------------
 
 
