@@ -268,6 +268,8 @@ def _binary(op: Op, op_k: Op, a: Value, b: object, symbol: str) -> Value:
     """``a (op) b``: a node with two parents, or with one and a constant if ``b`` is a number."""
     if isinstance(b, Value):
         return _record(op, (a, b))
+    if type(b) is float and b - b == 0.0:  # a finite float, the common constant: checked here
+        return _record(op_k, (a,), b)
     return _record(op_k, (a,), _constant(b, symbol))
 
 
