@@ -9,6 +9,7 @@ the largest input, so they stay finite for inputs of +-1000.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 from .engine import Value, as_value
 from .errors import ArgumentError, DomainError
@@ -36,9 +37,7 @@ def dot(
         raise ArgumentError(
             f"dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
         )
-    operands: list[Value | float] = []
-    for w, x in zip(ws, xs):
-        operands += (x, w)
+    operands = [*chain.from_iterable(zip(xs, ws))]  # x1, w1, x2, w2, ...: interleaved in C
     if bias is not None:
         operands.append(bias)
     if not operands:
