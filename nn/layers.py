@@ -108,6 +108,10 @@ class Neuron(Module):
         s = dot(self.w, xs, self.b)
         return s if self._activate is None else self._activate(s)
 
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias: ``named_parameters``' order, without building names."""
+        return [*self.w] if self.b is None else [*self.w, self.b]
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
         return named if self.b is None else [*named, ("b", self.b)]
@@ -206,6 +210,9 @@ class Layer(Module):
         if self.neurons[0].b is None:
             return None
         return [number(n.b.grad) if grad else n.b.data for n in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        return [p for neuron in self.neurons for p in neuron.parameters()]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [
@@ -316,6 +323,9 @@ class MLP(Module):
 
     def biases(self, *, grad: bool = False) -> list[list[float] | None]:
         return [layer.biases(grad=grad) for layer in self.layers]
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [

@@ -27,6 +27,7 @@ class Module:
         raise NotImplementedError
 
     def parameters(self) -> list[Value]:
+        """The parameters in ``named_parameters``' order (subclasses skip building the names)."""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
