@@ -1,0 +1,400 @@
+"""A worked-example file (TOML) read into a ``Computation``, or refused with the line and why.
+
+Sections: ``title`` and ``source``; ``[values]`` (the leaves); ``[forward]`` (named steps,
+each an expression over the names above it, ``expressions.py``) or ``[network]`` (matrices,
+``network.py``), or both; ``[train]`` (plain gradient descent) and ``[printed]`` (what the
+article printed, as strings). Quantities in ``[printed]``: ``name``, ``dA/dB``, ``name@K``
+and ``dA/dB@K``.
+
+Every limit is in ``limits.py``, and named in the message of a file that exceeds it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import warnings
+from collections.abc import Mapping
+from decimal import Decimal
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from autograd_lite import ExampleFileError, ExampleFileWarning
+
+from .computation import Computation, Printed, Step, Training
+from .expressions import ExpressionError, name_problem, operations, parse
+from .limits import (
+    MAX_FILE_BYTES,
+    MAX_OPERATIONS,
+    MAX_PRINTED,
+    MAX_PRINTED_CHARS,
+    MAX_STEPS,
+    MAX_TRAINING_STEPS,
+    MAX_TRAINING_WORK,
+    MAX_VALUES,
+)
+from .network import NetworkPart, network_part
+from .toml_lines import FileContext
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+SECTIONS = ("title", "source", "values", "forward", "network", "train", "printed")
+TRAIN_KEYS = ("loss", "learning_rate", "parameters", "steps")
+
+_NAME = r"[A-Za-z][A-Za-z0-9_]*"
+QUANTITY = re.compile(rf"(?:d(?P<of_d>{_NAME})/d(?P<wrt>{_NAME})|(?P<of>{_NAME}))(?:@(?P<k>\d+))?")
+PRINTED_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+Source = str | PathLike | Mapping[str, Any]
+
+
+def load(source: Source) -> Computation:
+    """The file at ``source`` (a path), or a dict of the same shape, as a ``Computation``.
+
+    Raises ``ExampleFileError`` naming the file, the line or key, and what is wrong; warns
+    (``ExampleFileWarning``) for what it accepts but the reader should know.
+    """
+    if isinstance(source, Mapping):
+        return _build(dict(source), FileContext("the example dict"), None)
+    path = Path(source)
+    text = _read(path)
+    context = FileContext(str(path), text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExampleFileError(_syntax_message(context, exc)) from None
+    return _build(data, context, str(path))
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ExampleFileError(f"{path}: is a folder, not an example file")
+        if size > MAX_FILE_BYTES:
+            raise ExampleFileError(
+                f"{path}: the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+            )
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ExampleFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ExampleFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ExampleFileError(f"{path}: the file is over the limit of {MAX_FILE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExampleFileError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
+
+
+def _syntax_message(context: FileContext, exc: Exception) -> str:
+    twice = [(key, lines) for key, lines in context.lines.items() if len(lines) > 1]
+    twice = [(k, lines) for k, lines in twice if not k.endswith(".layers")]
+    if twice and "overwrite" in str(exc).lower():
+        key, lines = twice[0]
+        what = "step" if key.startswith("forward.") else "key"
+        return (
+            f"{context.where(key)}: the {what} {key.rpartition('.')[2]!r} is defined twice "
+            f"(lines {lines[0]} and {lines[1]}); give each its own name"
+        )
+    return f"{context.name}: TOML syntax error: {exc}"
+
+
+def _build(data: dict[str, Any], context: FileContext, path: str | None) -> Computation:
+    context.check_keys(data, SECTIONS, "")
+    for section in ("values", "forward", "network", "train", "printed"):
+        if section in data and not isinstance(data[section], Mapping):
+            raise ExampleFileError(
+                f"{context.where(section)}: must be a section ([{section}] with keys below it), "
+                f"got {type(data[section]).__name__}"
+            )
+    if "forward" not in data and "network" not in data:
+        raise ExampleFileError(
+            f"{context.name}: missing section [forward] (named steps) or [network] (matrices): "
+            "there is nothing to compute"
+        )
+    if not data.get("printed"):
+        raise ExampleFileError(
+            f"{context.name}: missing section [printed] (the article's numbers): nothing to check"
+        )
+    title = _text(data, "title", context, required=True)
+    source = _text(data, "source", context, required=False)
+    messages: list[str] = []
+    values = _values(data.get("values", {}), context)
+    network = None
+    if "network" in data:
+        network = network_part(data["network"], context, values)
+        messages += network.warnings
+        for name, value in network.values.items():
+            values[name] = value
+    steps = _steps(data.get("forward", {}), context, values, network)
+    printed = _printed(data["printed"], context, messages)
+    training = _training(data.get("train"), context, values, steps, printed, network)
+    _check_quantities(printed, context, values, steps, training)
+    for message in messages:
+        warnings.warn(message, ExampleFileWarning, stacklevel=3)
+    return Computation(
+        title=title,
+        source=source,
+        values=values,
+        steps=tuple(steps),
+        printed=tuple(printed),
+        training=training,
+        path=path,
+        batch_size=network.batch_size if network else 1,
+        outputs=network.outputs if network else 1,
+        warnings=tuple(messages),
+    )
+
+
+def _text(data: Mapping, key: str, context: FileContext, *, required: bool) -> str:
+    if key not in data:
+        if required:
+            raise ExampleFileError(f'{context.name}: missing {key} = "..." at the top')
+        return ""
+    value = data[key]
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ExampleFileError(f"{context.where(key)}: must be a non-empty string, got {value!r}")
+    return value
+
+
+def _values(table: Mapping, context: FileContext) -> dict[str, float]:
+    if len(table) > MAX_VALUES:
+        raise ExampleFileError(
+            f"{context.where('values')}: {len(table):,} leaves; the limit is {MAX_VALUES:,}"
+        )
+    values: dict[str, float] = {}
+    for name, value in table.items():
+        key = f"values.{name}"
+        if (problem := name_problem(name)) is not None:
+            raise ExampleFileError(f"{context.where(key)}: {problem}")
+        values[name] = context.number(value, key)
+    return values
+
+
+def _steps(
+    table: Mapping, context: FileContext, values: Mapping[str, float], network: NetworkPart | None
+) -> list[Step]:
+    generated = list(network.steps) if network else []
+    if len(generated) + len(table) > MAX_STEPS:
+        raise ExampleFileError(
+            f"{context.name}: {len(generated) + len(table):,} steps; the limit is {MAX_STEPS:,}"
+        )
+    defined = set(values) | {step.name for step in generated}
+    where_defined = {step.name: "[network]" for step in generated}
+    later = set(table)
+    steps = generated
+    total = sum(operations(step.expression) for step in generated)
+    for name, text in table.items():
+        key = f"forward.{name}"
+        later.discard(name)
+        if (problem := name_problem(name)) is not None:
+            raise ExampleFileError(f"{context.where(key)}: {problem}")
+        if name in defined:
+            first = where_defined.get(name) or _line_text(context, f"values.{name}", "[values]")
+            raise ExampleFileError(
+                f"{context.where(key)}: {name!r} is already a leaf or step ({first}); "
+                "a step needs a name of its own"
+            )
+        try:
+            expression = parse(text, defined, later)
+        except ExpressionError as exc:
+            raise ExampleFileError(f"{context.where(key)} = {_short(text)}: {exc}") from None
+        total += operations(expression)
+        if total > MAX_OPERATIONS:
+            raise ExampleFileError(
+                f"{context.where(key)}: the steps hold over {MAX_OPERATIONS:,} operations, "
+                "the limit"
+            )
+        steps.append(Step(name, expression, text, context.line(key)))
+        defined.add(name)
+        where_defined[name] = _line_text(context, key, "[forward]")
+    return steps
+
+
+def _line_text(context: FileContext, key: str, section: str) -> str:
+    line = context.line(key)
+    return f"{section}, line {line}" if line else section
+
+
+def _short(text: object) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _printed(table: Mapping, context: FileContext, messages: list[str]) -> list[Printed]:
+    if len(table) > MAX_PRINTED:
+        raise ExampleFileError(
+            f"{context.where('printed')}: {len(table):,} quantities; the limit is {MAX_PRINTED:,}"
+        )
+    printed = []
+    for key, value in table.items():
+        where = f"printed.{key}"
+        match = QUANTITY.fullmatch(key)
+        if match is None:
+            raise ExampleFileError(
+                f"{context.where(where)}: {key!r} is not a quantity; write name, dA/dB, name@K "
+                'or dA/dB@K (K: updates run first), for example h1, "dE/dw1", "w1@1"'
+            )
+        of = match["of"] or match["of_d"]
+        after = int(match["k"]) if match["k"] is not None else 0
+        text = _printed_text(value, context, where, messages)
+        printed.append(Printed(key, of, match["wrt"], after, text, context.line(where)))
+    return printed
+
+
+def _printed_text(value: object, context: FileContext, key: str, messages: list[str]) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = repr(context.number(value, key))
+        text = str(value) if isinstance(value, int) else text
+        messages.append(
+            f"{context.where(key)}: the printed number {value!r} is a bare TOML number, read as "
+            f"{text!r}: trailing zeros are lost (0.50 reads as 0.5, which changes how it is "
+            f'compared); write printed numbers as strings, "{text}"'
+        )
+        return text
+    if not isinstance(value, str):
+        raise ExampleFileError(
+            f"{context.where(key)}: a printed number is a string of the article's digits, "
+            f'such as "0.5449"; got {value!r}'
+        )
+    text = value.strip()
+    if len(text) > MAX_PRINTED_CHARS or not PRINTED_NUMBER.fullmatch(text):
+        raise ExampleFileError(
+            f"{context.where(key)}: {_short(value)} is not a number; a printed number is the "
+            f'article\'s digits, such as "0.5449", "-1.2e-3" or "66" (at most '
+            f"{MAX_PRINTED_CHARS} characters)"
+        )
+    exponent = Decimal(text).adjusted()
+    if abs(exponent) > 400:
+        raise ExampleFileError(
+            f"{context.where(key)}: {text!r} is beyond what a float holds (about 1e-324 to 1e308)"
+        )
+    return text
+
+
+def _training(
+    table: Mapping | None,
+    context: FileContext,
+    values: Mapping[str, float],
+    steps: list[Step],
+    printed: list[Printed],
+    network: NetworkPart | None,
+) -> Training | None:
+    if table is None:
+        return None
+    context.check_keys(table, TRAIN_KEYS, "train")
+    step_names = {step.name for step in steps}
+    loss = table.get("loss", network.loss if network else None)
+    if loss is None:
+        raise ExampleFileError(
+            f'{context.where("train")}: missing loss = "NAME", the step gradient descent minimises'
+        )
+    if loss not in step_names:
+        kind = "a leaf, not a step" if loss in values else "not a step of the file"
+        raise ExampleFileError(f"{context.where('train.loss')}: {loss!r} is {kind}")
+    if "learning_rate" not in table:
+        raise ExampleFileError(f"{context.where('train')}: missing learning_rate = NUMBER")
+    rate = context.number(table["learning_rate"], "train.learning_rate")
+    if rate <= 0:
+        raise ExampleFileError(
+            f"{context.where('train.learning_rate')}: must be positive, got {rate!r}"
+        )
+    parameters = _parameters(table, context, values, step_names, network)
+    largest = max((p.after for p in printed), default=0)
+    count = table.get("steps", max(largest, 1))
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ExampleFileError(
+            f"{context.where('train.steps')}: must be a whole number of at least 1, got {count!r}"
+        )
+    if count > MAX_TRAINING_STEPS:
+        raise ExampleFileError(
+            f"{context.where('train.steps')}: {count:,} updates; the limit is "
+            f"{MAX_TRAINING_STEPS:,}"
+        )
+    work = count * sum(operations(step.expression) for step in steps)
+    if work > MAX_TRAINING_WORK:
+        raise ExampleFileError(
+            f"{context.where('train.steps')}: {count:,} updates of {work // count:,} operations "
+            f"each is {work:,} operations; the limit is {MAX_TRAINING_WORK:,}"
+        )
+    return Training(loss, rate, parameters, count)
+
+
+def _parameters(
+    table: Mapping,
+    context: FileContext,
+    values: Mapping[str, float],
+    step_names: set[str],
+    network: NetworkPart | None,
+) -> tuple[str, ...]:
+    key = "train.parameters"
+    if "parameters" not in table:
+        if network is not None:
+            return network.parameters
+        raise ExampleFileError(
+            f'{context.where("train")}: missing parameters = ["w1", ...], the leaves gradient '
+            "descent updates (every other leaf stays fixed)"
+        )
+    names = table["parameters"]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ExampleFileError(
+            f'{context.where(key)}: must be a non-empty list of names, ["w1", "b1"]; got {names!r}'
+        )
+    for name in names:
+        if name not in values:
+            if name in step_names:
+                raise ExampleFileError(
+                    f"{context.where(key)}: {name!r} is a step; only leaves ([values]) are updated"
+                )
+            close = difflib.get_close_matches(name, list(values), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ExampleFileError(f"{context.where(key)}: no leaf is named {name!r}{hint}")
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise ExampleFileError(f"{context.where(key)}: {twice!r} is listed twice")
+    return tuple(names)
+
+
+def _check_quantities(
+    printed: list[Printed],
+    context: FileContext,
+    values: Mapping[str, float],
+    steps: list[Step],
+    training: Training | None,
+) -> None:
+    step_names = {step.name for step in steps}
+    known = list(values) + [step.name for step in steps]
+    for quantity in printed:
+        where = context.where(f"printed.{quantity.key}")
+        for name in (quantity.of, quantity.wrt):
+            if name is not None and name not in values and name not in step_names:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ExampleFileError(
+                    f"{where}: unknown quantity: no leaf or step is named {name!r}{hint}"
+                )
+        if quantity.wrt is not None and quantity.of not in step_names:
+            raise ExampleFileError(
+                f"{where}: {quantity.of!r} is a leaf, not a step; a derivative dA/dB is of a "
+                "step A (with respect to a leaf or an earlier step B)"
+            )
+        if quantity.after and training is None:
+            raise ExampleFileError(
+                f"{where}: @{quantity.after} means after {quantity.after} updates, and the file "
+                "has no [train] section"
+            )
+        if training is not None and quantity.after > training.steps:
+            raise ExampleFileError(
+                f"{where}: @{quantity.after} is beyond the {training.steps} updates of [train] "
+                f"steps; raise steps to at least {quantity.after}"
+            )
