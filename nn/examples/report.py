@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Decimal,
+    InvalidOperation,
+    localcontext,
+)
 from typing import Any
 
 from autograd_lite import ArgumentError, NotFoundError
@@ -48,10 +55,12 @@ def agreement(printed: str, computed: float) -> str:
     if not isinstance(exponent, int) or ("." not in printed and "e" not in printed.lower()):
         return "MISMATCH"  # an integer claims to be exact
     unit = Decimal(1).scaleb(exponent)
-    if c.quantize(unit, ROUND_HALF_UP) == p or c.quantize(unit, ROUND_HALF_EVEN) == p:
-        return "rounded"
-    if c.quantize(unit, ROUND_DOWN) == p:
-        return "truncated"
+    with localcontext() as context:  # room for every digit: 1e30 quantized to 1e-6 has 37
+        context.prec = max(context.prec, c.adjusted() - exponent + 2)
+        if c.quantize(unit, ROUND_HALF_UP) == p or c.quantize(unit, ROUND_HALF_EVEN) == p:
+            return "rounded"
+        if c.quantize(unit, ROUND_DOWN) == p:
+            return "truncated"
     return "MISMATCH"
 
 
