@@ -99,3 +99,14 @@ def test_the_trace_and_graph_are_the_neurons(result):
     assert result.root.label == "E"
     assert result.trace.node("E").data == result["loss.E"].computed
     assert result.trace.gradients()["W1"] == result["grad.dE_dW1"].computed
+
+
+def test_the_articles_new_bias_is_not_a_gradient_descent_step(result, mp40):
+    # files/gad_neuron.toml prints b@1 = 1.821556479, the perceptron rule's b; one step of
+    # gradient descent gives b - 0.01 dE/db = 1.82907239074
+    row = result["update.b_new_article_vs_gradient_descent"]
+    assert row.printed == "1.821556479" and row.agreement == "MISMATCH"
+    assert row.computed == pytest.approx(
+        float(mpmath.mpf("1.83") - mpmath.mpf("0.01") * EXACT["dE/db"]), rel=1e-15
+    )
+    assert "perceptron rule" in row.reason

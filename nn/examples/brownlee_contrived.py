@@ -36,7 +36,7 @@ import random
 from dataclasses import dataclass
 
 import nn
-from autograd_lite import Trace, Value, dot
+from autograd_lite import Trace
 
 from ._brownlee import (
     Matrix,
@@ -48,6 +48,8 @@ from ._brownlee import (
     traced_sgd_step,
     train_epoch,
 )
+from ._checked import Checked
+from .checker.evaluate import forward_graph
 from .report import ExampleResult, Quantity
 
 TITLE = "Seed 004, Brownlee: the 2-2-2 sigmoid network, its deltas and 20 epochs of SGD"
@@ -71,8 +73,6 @@ DATASET = [
 """Brownlee's contrived data set: two features, then the class."""
 
 SEED, L_RATE, N_EPOCH, N_HIDDEN = 1, 0.5, 20, 2
-FORWARD_TEST_ROW = [1.0, 0.0]
-BACKPROP_TEST_EXPECTED = [0.0, 1.0]
 
 HARDCODED_NETWORK = [
     [
@@ -86,17 +86,7 @@ HARDCODED_NETWORK = [
 ]
 """The network the tutorial's predict section hard-codes (bias last in each row)."""
 
-# What the tutorial prints, digit for digit.
-PRINTED_INIT_HIDDEN = [["0.13436424411240122", "0.8474337369372327", "0.763774618976614"]]
-PRINTED_INIT_OUTPUT = [
-    ["0.2550690257394217", "0.49543508709194095"],
-    ["0.4494910647887381", "0.651592972722763"],
-]
-PRINTED_HIDDEN_OUTPUT = ["0.7105668883115941"]
-PRINTED_FORWARD_OUTPUT = ["0.6629970129852887", "0.7253160725279748"]
-PRINTED_STORED_OUTPUTS = ["0.6213859615555266", "0.6573693455986976"]
-PRINTED_OUTPUT_DELTAS = ["0.14619064683582808", "-0.0771723774346327"]
-PRINTED_HIDDEN_DELTA = "0.0005348048046610517"
+# What the tutorial prints of its training, digit for digit (the fixed part is in the file).
 PRINTED_EPOCH_ERRORS = [
     "6.350",
     "5.531",
@@ -140,31 +130,18 @@ PRINTED_FINAL_DELTAS = [
 PRINTED_HARDCODED_PREDICTIONS = ["0"] * 5 + ["1"] * 5
 """The 'Got' of each 'Expected=e, Got=g' line of the predict section."""
 
+HIDDEN = ["h1_w1", "h1_w2", "h1_b"]
+OUTPUT = [["o1_w1", "o1_b"], ["o2_w1", "o2_b"]]
+DELTAS = ["dL/do1_z", "dL/do2_z"]
+HIDDEN_DELTA = "dL/dh1_z"
+"""The tests' quantities in ``files/brownlee_contrived.toml``."""
+
 
 def _negated(printed: list[str] | str) -> list[str] | str:
     """The pre-2021 page's digits: the same numbers with the other sign."""
     if isinstance(printed, str):
         return printed[1:] if printed.startswith("-") else "-" + printed
     return [_negated(p) for p in printed]
-
-
-def _backprop_test(init: list[Matrix]) -> tuple[Value, list[float], float]:
-    """The backprop test's graph: the real hidden output ``h1``, and each output sum held at
-    the stored value ``b`` as ``h1*w1 + c`` with the constant ``c = b - w1*h1`` (see the
-    module docstring). Returns L, the output deltas and the hidden delta."""
-    model = network(init)
-    hidden = model.layers[0](FORWARD_TEST_ROW).named("h1")
-    hidden_sum = hidden.parents[0].named("h1.z")
-    sums, outputs = [], []
-    for k, neuron in enumerate(model.layers[1].neurons, 1):
-        w, b = neuron.w[0].named(f"o{k}.w1"), neuron.b
-        c = Value(b.data - w.data * hidden.data, f"o{k}.c")
-        z = dot([w], [hidden], c).named(f"o{k}.z")
-        sums.append(z)
-        outputs.append(z.sigmoid().named(f"o{k}"))
-    loss = nn.sse_half(outputs, BACKPROP_TEST_EXPECTED).named("L")
-    loss.backward()
-    return loss, [float(z.grad) for z in sums], float(hidden_sum.grad)
 
 
 @dataclass
@@ -201,14 +178,8 @@ def _train(weights: list[Matrix]) -> Training:
 def run() -> ExampleResult:
     rng = random.Random(SEED)
     init_hidden, init_output = initial_weights(rng, n_inputs=2, n_hidden=1, n_outputs=2)
-    init = [init_hidden, init_output]
-
-    with_init = network(init)
-    forward_outputs = [o.data for o in with_init(FORWARD_TEST_ROW)]
-    hidden_output = with_init.layers[0](FORWARD_TEST_ROW).data
-    bias_sigmoids = [Value(row[-1]).sigmoid().data for row in init_output]
-
-    backprop_root, output_deltas, hidden_delta = _backprop_test(init)
+    tests = Checked.shipped("brownlee_contrived")  # the initialisation, forward, backprop tests
+    backprop_test = forward_graph(tests.computation)
 
     rng = random.Random(SEED)
     start = initial_weights(rng, n_inputs=2, n_hidden=N_HIDDEN, n_outputs=2)
@@ -226,41 +197,41 @@ def run() -> ExampleResult:
 
     q = Quantity
     quantities = [
-        q("init_test.hidden", init_hidden, PRINTED_INIT_HIDDEN, note="random.seed(1); random()"),
-        q("init_test.output", init_output, PRINTED_INIT_OUTPUT),
-        q(
+        q("init_test.hidden", init_hidden, tests.digits([HIDDEN]), note="random.seed(1); random()"),
+        q("init_test.output", init_output, tests.digits(OUTPUT)),
+        tests.quantity(
             "forward_test.hidden_output",
-            [hidden_output],
-            PRINTED_HIDDEN_OUTPUT,
+            ["h1"],
             note="printed as the hidden neuron's stored output in the backprop test",
         ),
-        q("forward_test.output", forward_outputs, PRINTED_FORWARD_OUTPUT),
+        tests.quantity("forward_test.output", ["o1", "o2"]),
         q(
             "backprop_test.stored_outputs_vs_forward",
-            forward_outputs,
-            PRINTED_STORED_OUTPUTS,
+            tests.values(["o1", "o2"]),
+            tests.digits(["o1_stored", "o2_stored"]),
             reason="the backprop test's stored outputs are not this network's outputs: they "
             "are sigmoid(bias), the hidden-to-output term missing (a bug fixed in Nov 2016)",
         ),
-        q(
-            "backprop_test.stored_outputs_are_sigmoid(bias)",
-            bias_sigmoids,
-            PRINTED_STORED_OUTPUTS,
+        tests.quantity(
+            "backprop_test.stored_outputs_are_sigmoid(bias)", ["o1_stored", "o2_stored"]
         ),
-        q(
+        tests.quantity(
             "backprop_test.output_deltas(current)",
-            output_deltas,
-            PRINTED_OUTPUT_DELTAS,
+            DELTAS,
             note="dL/dz at the stored outputs, L = 1/2 sum (o - e)^2, e = [0, 1]",
         ),
-        q("backprop_test.hidden_delta(current)", hidden_delta, PRINTED_HIDDEN_DELTA),
+        tests.quantity("backprop_test.hidden_delta(current)", HIDDEN_DELTA),
         q(
             "backprop_test.output_deltas(pre-2021)",
-            [-d for d in output_deltas],
-            _negated(PRINTED_OUTPUT_DELTAS),
+            [-d for d in tests.values(DELTAS)],
+            _negated(tests.digits(DELTAS)),
             note="error = expected - output: -dL/dz, and weights += l_rate*delta*input",
         ),
-        q("backprop_test.hidden_delta(pre-2021)", -hidden_delta, _negated(PRINTED_HIDDEN_DELTA)),
+        q(
+            "backprop_test.hidden_delta(pre-2021)",
+            -tests.value(HIDDEN_DELTA),
+            _negated(tests.digits(HIDDEN_DELTA)),
+        ),
         q("train.initial_weights", start, note="the next 12 random() draws after seed(1): 2-2-2"),
         q("train.first_row_step.loss", first.loss.data, note="L = 1/2 sum (o - e)^2, row 0"),
         q("train.first_row_step.outputs", first.outputs),
@@ -330,7 +301,7 @@ def run() -> ExampleResult:
             "model": model,
             "epoch_errors": errors,
             "weights_per_epoch": training.weights_per_epoch,
-            "backprop_test_root": backprop_root,
+            "backprop_test_root": backprop_test["L"],
             "dataset": DATASET,
         },
     )

@@ -1,0 +1,96 @@
+"""A catalogue example's shipped file, checked: its quantities under the catalogue's names.
+
+An example that is a fixed computation states it in ``files/NAME.toml``, the format
+``autograd-lite check`` reads. Its ``run()`` loads that file, lets the checker compute
+each printed quantity (and any other it asks for), and builds the table's rows from the
+file's printed digits and the checker's values: one row may gather several of the file's
+keys into a vector (``["increment_b", "increment_W1"]``). A row that mismatches takes the
+example's own reason when it has one, else what the mistake models found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from importlib.resources import as_file, files
+from typing import Any
+
+from autograd_lite import NotFoundError
+
+from .checker.computation import Computation
+from .checker.evaluate import compute
+from .checker.file_format import QUANTITY, load
+from .checker.plan import Query, compile_computation
+from .report import Quantity
+
+Keys = str | Sequence[Any]
+"""A key of the file (``"s"``, ``"dE/dW1"``, ``"W1@1"``), or a nested list of keys."""
+
+
+def shipped(name: str) -> Computation:
+    """``files/<name>.toml`` of this package, read by the checker's own parser."""
+    with as_file(files(__package__).joinpath("files", f"{name}.toml")) as path:
+        return load(path)
+
+
+def query(key: str) -> Query:
+    """The quantity a key of ``[printed]`` names: ``E``, ``dE/dW1``, ``W1@1``, ``dE/dW1@3``."""
+    match = QUANTITY.fullmatch(key)
+    if match is None:
+        raise NotFoundError(f"{key!r} is not a quantity (name, dA/dB, name@K or dA/dB@K)")
+    of = match["of"] or match["of_d"]
+    return Query(of, match["wrt"], int(match["k"] or 0))
+
+
+def _flat(keys: Keys) -> list[str]:
+    return [keys] if isinstance(keys, str) else [k for item in keys for k in _flat(item)]
+
+
+def _nest(keys: Keys, table: dict[str, Any]) -> Any:
+    return table[keys] if isinstance(keys, str) else [_nest(k, table) for k in keys]
+
+
+class Checked:
+    """One file's computation, its printed digits and every value the checker computes for it."""
+
+    def __init__(self, computation: Computation) -> None:
+        self.computation = computation
+        self.printed = {p.key: p.text for p in computation.printed}
+        self._plan = compile_computation(computation)
+        self._values: dict[str, float] = {}
+
+    @classmethod
+    def shipped(cls, name: str) -> Checked:
+        return cls(shipped(name))
+
+    def values(self, keys: Sequence[str]) -> list[float]:
+        """The engine's value of each key (printed or not), one training run for them all."""
+        missing = [k for k in dict.fromkeys(keys) if k not in self._values]
+        if missing:
+            found = compute(self._plan, [query(k) for k in missing])
+            self._values.update(zip(missing, found))
+        return [self._values[k] for k in keys]
+
+    def value(self, key: str) -> float:
+        return self.values([key])[0]
+
+    def digits(self, keys: Keys) -> Any:
+        """The file's printed digits of these keys, nested like them."""
+        return _nest(keys, self.printed)
+
+    def quantity(
+        self, name: str, keys: Keys, *, reason: str = "", note: str = "", printed: bool = True
+    ) -> Quantity:
+        """The row ``name``: the keys' values and, unless ``printed=False``, the file's digits."""
+        computed = dict(zip(_flat(keys), self.values(_flat(keys))))
+        digits = self.digits(keys) if printed else None
+        return Quantity(name, _nest(keys, computed), digits, reason=reason, note=note)
+
+    def at(self, **values: float) -> Checked:
+        """The same file from other leaf values (``at(W1=0.4999)``): what an article's second
+        pass computes from numbers it carried over."""
+        unknown = sorted(set(values) - set(self.computation.values))
+        if unknown:
+            raise NotFoundError(f"{self.computation.title}: no leaf called {unknown[0]!r}")
+        leaves = {**self.computation.values, **values}
+        return Checked(dataclasses.replace(self.computation, values=leaves))
