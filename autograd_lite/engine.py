@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import partial
 
+from .backward_rules import RULES, rule_for
 from .errors import AutogradError, NoGraphError, NonFiniteError, OperandTypeError
 from .failures import check_leaf_gradients, nonfinite_received, operation_failure
 from .graph_order import topological_order
@@ -355,6 +356,7 @@ def propagate(
         return propagate_values(order, root, seed, partial(local_grads, as_values=True), keep)
     root.grad += number
     checked = not nonfinite_allowed()
+    rules = RULES
     node = root
     try:
         for node in reversed(order):  # a node's gradient is complete when it is reached
@@ -367,7 +369,11 @@ def propagate(
                 continue
             if g - g != 0.0 and checked:  # inf or NaN: name the product that made it
                 raise nonfinite_received(node, order, local_grads)
-            parents = node.parents
+            rule = rules.get(id(node.op)) or rule_for(node)
+            if rule is not None:  # the row's chain-rule products, written from the table
+                rule(node, g)
+                continue
+            parents = node.parents  # a rule the generator cannot read: called as it is
             for i, local in enumerate(local_grads(node)):  # faster than zip() here
                 parents[i].grad += local * g
         if checked and leaf_edges:  # leaves outside ``order`` get their gradients checked here
