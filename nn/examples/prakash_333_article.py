@@ -10,11 +10,9 @@ step itself was done as written; one that disagrees pins the slip to that step.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from typing import NamedTuple
 
-from autograd_lite import softmax
-
+from ._checked import Checked
 from .report import Quantity
 
 INPUT = (0.1, 0.2, 0.7)
@@ -86,9 +84,6 @@ PRINTED_DH2_OUT_TERMS = [
 ]
 """The three products the article prints in each row of dE/dh2_out before summing them."""
 
-DWKL_COLUMN_2_FACTOR = "-0.301"
-"""What the article's dWkl substitution uses for dE2/dO_out2 in place of its own -1.4755."""
-
 REASONS: dict[str, str] = {
     "forward.h2_in": "4.001 should be 4.004 (1.35*0.5 + 1.27*0.7 + 1.8*0.8 + 1); 2.73 is 2.731 cut",
     "forward.O_in": "computed from h2_out cut to 2-3 digits [0.938, 0.94, 0.98]: exact from those",
@@ -150,212 +145,158 @@ def number(printed: str) -> float:
     return float(printed)
 
 
-def numbers(printed: Sequence) -> list:
-    """Printed numbers (a vector or a matrix of strings) as floats, same shape."""
-    return [number(p) if isinstance(p, str) else numbers(p) for p in printed]
+def _rows(name: str, count: int = 3) -> list[str]:
+    return [f"{name}_{i}" for i in range(1, count + 1)]
+
+
+def _matrix(name: str) -> list[list[str]]:
+    return [_rows(f"{name}_{a}") for a in range(1, 4)]
+
+
+class Replay(NamedTuple):
+    """A step of the article's arithmetic, checked from ``files/prakash_333_replay.toml``."""
+
+    after: str
+    """The row of the table it explains, and follows."""
+    name: str
+    keys: object
+    """Its keys in the file: a vector or matrix of step names."""
+    reason: str = ""
+    note: str = ""
+    printed: bool = True
+
+
+LOSS = "loss.sum_binary_ce_ln(exact forward)"
+O_OUT, DIAGONAL = f"grad.dE_dO_out({WRITTEN})", "grad.dO_i/dO_in_i(diagonal only)"
+DH2 = f"grad.dE_dh2_out({WRITTEN})"
+REPLAYS = [
+    Replay(
+        "forward.O_in",
+        "article.O_in of its h2_out [0.938,0.94,0.98]",
+        _rows("O_in"),
+        note="the O_in error enters with h2_out cut to 2-3 digits",
+    ),
+    Replay(
+        "forward.O_out(softmax)",
+        "article.softmax of its printed O_in",
+        _rows("softmax"),
+        reason="the printed outputs are not the softmax of the article's own O_in either",
+    ),
+    Replay(
+        LOSS,
+        "article.-log10 terms of its outputs",
+        _rows("log10_term"),
+        reason="its terms are -log10 of its outputs, with 0.568958 printed as 0.569858 and "
+        "0.168963 as 0.16886",
+    ),
+    Replay(
+        LOSS,
+        "article.sum of its printed loss terms",
+        "loss_terms_sum",
+        reason="0.569858 + 0.16886 + 0.22753 = 0.966248, not 0.985",
+    ),
+    Replay(
+        LOSS,
+        "article.ln loss of its outputs",
+        "ln_loss",
+        note="the written formula (natural log) on the article's printed outputs",
+        printed=False,
+    ),
+    Replay(
+        O_OUT,
+        "article.-(y/O+(1-y)/(1-O)) at its outputs",
+        _rows("dE_dO_out_as_written"),
+        note="its printed dE/dO is its sign-flipped formula at its printed outputs",
+    ),
+    Replay(
+        O_OUT,
+        "article.-y/O+(1-y)/(1-O) at its outputs",
+        _rows("dE_dO_out_right"),
+        note="the right formula at the article's outputs: terms 2-3 are positive",
+        printed=False,
+    ),
+    Replay(
+        DIAGONAL,
+        "article.O(1-O) at its outputs",
+        _rows("O_times_1_minus_O"),
+        reason="the printed diagonal is not O(1-O) of the article's own outputs either",
+    ),
+    Replay(
+        f"grad.dE_dWkl({WRITTEN})",
+        "article.dE_dWkl of its factors",
+        _matrix("dE_dWkl_from_factors"),
+        note="its dE/dO * its diagonal * h2_out, column 2 with -0.301: as printed",
+    ),
+    Replay(
+        f"update.Wkl({WRITTEN})",
+        "article.update.Wkl of its gradient",
+        _matrix("Wkl_updated"),
+        reason="four printed entries misplace a digit: 0.30055, 0.2005849, 0.5005779, 0.9006098",
+    ),
+    Replay(
+        "grad.sigmoid_prime(h2_in)",
+        "article.h2_out(1-h2_out) of its h2_out",
+        _rows("sigma_prime_from_h2_out"),
+        note="the article's sigma' is taken from its 2-3 digit h2_out",
+    ),
+    Replay(
+        DH2,
+        "article.dE_dh2_out terms of its factors",
+        _matrix("dE_dh2_out_term_from_factors"),
+        reason="only the first printed term of each row is the product written beside it "
+        "(-1.4755*0.2040*0.4 = -0.1204, printed -0.2383)",
+    ),
+    Replay(
+        DH2,
+        "article.dE_dh2_out sums of its terms",
+        _rows("dE_dh2_out_sum_of_terms"),
+        reason="-0.2948 - 0.119 - 0.667 = -1.0808, printed -1.0810",
+    ),
+    Replay(
+        DH2,
+        "article.dE_dh2_out sums of its products",
+        _rows("dE_dh2_out_sum_of_products"),
+        reason="the sums of the products the article writes down are not what it prints",
+    ),
+    Replay(
+        f"grad.dE_dWjk({WRITTEN})",
+        "article.dE_dWjk of its factors",
+        _matrix("dE_dWjk_from_factors"),
+        note="its dE/dh2_out * its sigma' * h1_out: as printed",
+    ),
+    Replay(
+        f"update.Wjk({WRITTEN})",
+        "article.update.Wjk of its gradient",
+        _matrix("Wjk_updated"),
+        reason="0.8 + 0.01*0.03813 = 0.8003813, printed 0.803813",
+    ),
+    Replay(
+        f"grad.dE_dh1_out({WRITTEN})",
+        "article.dE_dh1_out of its factors",
+        _rows("dE_dh1_out_from_factors"),
+        note="its dE/dh2_out * its sigma' * the diagonal weight Wjk[j][j]: as printed",
+    ),
+    Replay(
+        f"grad.dE_dWij({WRITTEN})",
+        "article.dE_dWij of its dE_dh1_out",
+        _matrix("dE_dWij_from_factors"),
+        note="its dE/dh1_out * relu' * x: as printed",
+    ),
+    Replay(
+        f"update.Wij({WRITTEN})",
+        "article.update.Wij of its gradient",
+        _matrix("Wij_updated"),
+        note="as printed (its substitution line's -0.0007245 is a typo for -0.007245)",
+    ),
+]
+"""The article's own arithmetic on its printed numbers, in the order of the table."""
 
 
 def replay() -> list[tuple[str, Quantity]]:
-    """The article's own arithmetic on its printed numbers, each paired with the quantity it
-    follows in the table; ``computed`` is the replay, ``printed`` what the article printed next.
-    """
-    p = {name: numbers(value) for name, value in PRINTED.items() if not isinstance(value, str)}
-    h1 = p["forward.h1_out(relu)"]
-    h2 = p["forward.h2_out(sigmoid)"]
-    outputs = p["forward.O_out(softmax)"]
-    d_out = p[f"grad.dE_dO_out({WRITTEN})"]
-    diagonal = p["grad.dO_i/dO_in_i(diagonal only)"]
-    sigma_prime = p["grad.sigmoid_prime(h2_in)"]
-    dh2 = p[f"grad.dE_dh2_out({WRITTEN})"]
-    dh1 = p[f"grad.dE_dh1_out({WRITTEN})"]
-    y = TARGET
-    q = Quantity
-    rows = range(3)
-
-    o_in = [math.fsum([*(h2[a] * WKL[a][b] for a in rows), BL[b]]) for b in rows]
-    log10_terms = [-math.log10(o) if t == 1.0 else -math.log10(1.0 - o) for o, t in zip(outputs, y)]
-    ln_terms = [-math.log(o) if t == 1.0 else -math.log(1.0 - o) for o, t in zip(outputs, y)]
-    # dWkl as the article multiplies it: its dE/dO, its diagonal, printed h2_out; -0.301 in column 2
-    upstream = [d_out[0], number(DWKL_COLUMN_2_FACTOR), d_out[2]]
-    d_wkl = [[upstream[b] * diagonal[b] * h2[a] for b in rows] for a in rows]
-    dh2_terms = [[d_out[b] * diagonal[b] * WKL[a][b] for b in rows] for a in rows]
-    printed_dh2_terms = numbers(PRINTED_DH2_OUT_TERMS)
-
-    def updated(weights: Sequence[Sequence[float]], name: str) -> list[list[float]]:
-        gradient = p[f"grad.dE_d{name}({WRITTEN})"]
-        return [[weights[a][b] - LEARNING_RATE * gradient[a][b] for b in rows] for a in rows]
-
+    """Each replay, checked from the file, paired with the quantity it follows in the table;
+    ``computed`` is the replay, ``printed`` what the article printed next."""
+    checked = Checked.shipped("prakash_333_replay")
     return [
-        (
-            "forward.O_in",
-            q(
-                "article.O_in of its h2_out [0.938,0.94,0.98]",
-                o_in,
-                PRINTED["forward.O_in"],
-                note="the O_in error enters with h2_out cut to 2-3 digits",
-            ),
-        ),
-        (
-            "forward.O_out(softmax)",
-            q(
-                "article.softmax of its printed O_in",
-                [o.data for o in softmax(o_in)],
-                PRINTED["forward.O_out(softmax)"],
-                reason="the printed outputs are not the softmax of the article's own O_in either",
-            ),
-        ),
-        (
-            "loss.sum_binary_ce_ln(exact forward)",
-            q(
-                "article.-log10 terms of its outputs",
-                log10_terms,
-                PRINTED_LOSS_TERMS,
-                reason="its terms are -log10 of its outputs, with 0.568958 printed as 0.569858 "
-                "and 0.168963 as 0.16886",
-            ),
-        ),
-        (
-            "loss.sum_binary_ce_ln(exact forward)",
-            q(
-                "article.sum of its printed loss terms",
-                math.fsum(numbers(PRINTED_LOSS_TERMS)),
-                PRINTED["loss.sum_binary_ce_ln(exact forward)"],
-                reason="0.569858 + 0.16886 + 0.22753 = 0.966248, not 0.985",
-            ),
-        ),
-        (
-            "loss.sum_binary_ce_ln(exact forward)",
-            q(
-                "article.ln loss of its outputs",
-                math.fsum(ln_terms),
-                note="the written formula (natural log) on the article's printed outputs",
-            ),
-        ),
-        (
-            f"grad.dE_dO_out({WRITTEN})",
-            q(
-                "article.-(y/O+(1-y)/(1-O)) at its outputs",
-                [-(t / o + (1.0 - t) / (1.0 - o)) for o, t in zip(outputs, y)],
-                PRINTED[f"grad.dE_dO_out({WRITTEN})"],
-                note="its printed dE/dO is its sign-flipped formula at its printed outputs",
-            ),
-        ),
-        (
-            f"grad.dE_dO_out({WRITTEN})",
-            q(
-                "article.-y/O+(1-y)/(1-O) at its outputs",
-                [-t / o + (1.0 - t) / (1.0 - o) for o, t in zip(outputs, y)],
-                note="the right formula at the article's outputs: terms 2-3 are positive",
-            ),
-        ),
-        (
-            "grad.dO_i/dO_in_i(diagonal only)",
-            q(
-                "article.O(1-O) at its outputs",
-                [o * (1.0 - o) for o in outputs],
-                PRINTED["grad.dO_i/dO_in_i(diagonal only)"],
-                reason="the printed diagonal is not O(1-O) of the article's own outputs either",
-            ),
-        ),
-        (
-            f"grad.dE_dWkl({WRITTEN})",
-            q(
-                "article.dE_dWkl of its factors",
-                d_wkl,
-                PRINTED[f"grad.dE_dWkl({WRITTEN})"],
-                note="its dE/dO * its diagonal * h2_out, column 2 with -0.301: as printed",
-            ),
-        ),
-        (
-            f"update.Wkl({WRITTEN})",
-            q(
-                "article.update.Wkl of its gradient",
-                updated(WKL, "Wkl"),
-                PRINTED[f"update.Wkl({WRITTEN})"],
-                reason="four printed entries misplace a digit: 0.30055, 0.2005849, 0.5005779, "
-                "0.9006098",
-            ),
-        ),
-        (
-            "grad.sigmoid_prime(h2_in)",
-            q(
-                "article.h2_out(1-h2_out) of its h2_out",
-                [h * (1.0 - h) for h in h2],
-                PRINTED["grad.sigmoid_prime(h2_in)"],
-                note="the article's sigma' is taken from its 2-3 digit h2_out",
-            ),
-        ),
-        (
-            f"grad.dE_dh2_out({WRITTEN})",
-            q(
-                "article.dE_dh2_out terms of its factors",
-                dh2_terms,
-                PRINTED_DH2_OUT_TERMS,
-                reason="only the first printed term of each row is the product written beside "
-                "it (-1.4755*0.2040*0.4 = -0.1204, printed -0.2383)",
-            ),
-        ),
-        (
-            f"grad.dE_dh2_out({WRITTEN})",
-            q(
-                "article.dE_dh2_out sums of its terms",
-                [math.fsum(row) for row in printed_dh2_terms],
-                PRINTED[f"grad.dE_dh2_out({WRITTEN})"],
-                reason="-0.2948 - 0.119 - 0.667 = -1.0808, printed -1.0810",
-            ),
-        ),
-        (
-            f"grad.dE_dh2_out({WRITTEN})",
-            q(
-                "article.dE_dh2_out sums of its products",
-                [math.fsum(row) for row in dh2_terms],
-                PRINTED[f"grad.dE_dh2_out({WRITTEN})"],
-                reason="the sums of the products the article writes down are not what it prints",
-            ),
-        ),
-        (
-            f"grad.dE_dWjk({WRITTEN})",
-            q(
-                "article.dE_dWjk of its factors",
-                [[dh2[b] * sigma_prime[b] * h1[a] for b in rows] for a in rows],
-                PRINTED[f"grad.dE_dWjk({WRITTEN})"],
-                note="its dE/dh2_out * its sigma' * h1_out: as printed",
-            ),
-        ),
-        (
-            f"update.Wjk({WRITTEN})",
-            q(
-                "article.update.Wjk of its gradient",
-                updated(WJK, "Wjk"),
-                PRINTED[f"update.Wjk({WRITTEN})"],
-                reason="0.8 + 0.01*0.03813 = 0.8003813, printed 0.803813",
-            ),
-        ),
-        (
-            f"grad.dE_dh1_out({WRITTEN})",
-            q(
-                "article.dE_dh1_out of its factors",
-                [dh2[j] * sigma_prime[j] * WJK[j][j] for j in rows],
-                PRINTED[f"grad.dE_dh1_out({WRITTEN})"],
-                note="its dE/dh2_out * its sigma' * the diagonal weight Wjk[j][j]: as printed",
-            ),
-        ),
-        (
-            f"grad.dE_dWij({WRITTEN})",
-            q(
-                "article.dE_dWij of its dE_dh1_out",
-                [[dh1[b] * 1.0 * INPUT[a] for b in rows] for a in rows],
-                PRINTED[f"grad.dE_dWij({WRITTEN})"],
-                note="its dE/dh1_out * relu' * x: as printed",
-            ),
-        ),
-        (
-            f"update.Wij({WRITTEN})",
-            q(
-                "article.update.Wij of its gradient",
-                updated(WIJ, "Wij"),
-                PRINTED[f"update.Wij({WRITTEN})"],
-                note="as printed (its substitution line's -0.0007245 is a typo for -0.007245)",
-            ),
-        ),
+        (r.after, checked.quantity(r.name, r.keys, reason=r.reason, note=r.note, printed=r.printed))
+        for r in REPLAYS
     ]
