@@ -203,3 +203,64 @@ def _nodes(expression):
             todo += (node.left, node.right)
         elif isinstance(node, Call):
             todo += node.arguments
+
+
+# --- random small networks ---------------------------------------------------------------
+
+
+@st.composite
+def random_network(draw, batch: int = 1) -> Computation:
+    """A 1-or-2-input network: no hidden layer (one neuron) or 1-2 hidden units, one output.
+
+    Activations are sigmoid or tanh; the loss is ``0.5*(t - y)**2`` (the mean of it over
+    ``batch`` examples); every weight and bias is trained for up to 3 updates.
+    ``Step.layer`` is set (as a ``[network]`` file sets it) or left 0, drawn.
+    """
+    weight = st.floats(-1.5, 1.5).map(lambda v: round(v, 3))
+    n_in = draw(st.integers(1, 2))
+    n_hidden = draw(st.integers(0, 2))
+    act = draw(st.sampled_from(["sigmoid", "tanh"]))
+    layered = draw(st.booleans())
+    values: dict[str, float] = {}
+    steps: list[Step] = []
+    parameters: list[str] = []
+
+    def neuron(name: str, inputs: list[str], layer: int, e: str) -> str:
+        pairs = []
+        for j, x in enumerate(inputs, 1):
+            w = f"w{name}_{j}"
+            if w not in values:
+                values[w] = draw(weight)
+                parameters.append(w)
+            pairs.append((w, x))
+        b = f"b{name}"
+        if b not in values:
+            values[b] = draw(weight)
+            parameters.append(b)
+        steps.append(step(f"z{name}{e}", linear(*pairs, bias=b), len(steps) + 1, layer * layered))
+        steps.append(
+            step(f"a{name}{e}", Call(act, (Name(f"z{name}{e}"),)), len(steps) + 1, layer * layered)
+        )
+        return f"a{name}{e}"
+
+    losses = []
+    for example in range(1, batch + 1):
+        e = f"_e{example}" if batch > 1 else ""
+        xs = []
+        for i in range(1, n_in + 1):
+            values[f"x{i}{e}"] = draw(st.floats(-1, 1).map(lambda v: round(v, 2)))
+            xs.append(f"x{i}{e}")
+        values[f"t{e}"] = draw(st.floats(-0.9, 0.9).map(lambda v: round(v, 2)))
+        hidden = [neuron(f"h{j}", xs, 1, e) for j in range(1, n_hidden + 1)]
+        y = neuron("o", hidden or xs, 2 if hidden else 1, e)
+        steps.append(step(f"E{e}", squared_error(f"t{e}", y), len(steps) + 1))
+        losses.append(Name(f"E{e}"))
+    if batch > 1:
+        mean = Binary("/", Call("sum", tuple(losses)), Number(float(batch)))
+        steps.append(step("E", mean, len(steps) + 1))
+    training = Training(
+        "E", draw(st.floats(0.2, 1.0).map(lambda v: round(v, 2))), tuple(parameters), 3
+    )
+    return Computation(
+        "random network", "hypothesis", values, tuple(steps), (), training, batch_size=batch
+    )

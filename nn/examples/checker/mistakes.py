@@ -1,0 +1,107 @@
+"""``explain``: which known mistakes reproduce each wrong printed number, by re-running them.
+
+Every model is a re-run of the computation with one mistake (``mistake_models``,
+``carried``), never a guess from the digits. A re-run *reproduces* a printed number when
+``agreement(printed, value)`` is not ``MISMATCH``: the same words the report uses.
+
+Dependency order (for ``first_divergent`` and ``carried-from``): quantities after fewer
+updates first; at the same number of updates, every value (leaves then steps, in file
+order) before every derivative, and derivatives by their step in file order, then from the
+name nearest that step back to the leaves, the order backpropagation computes them in.
+
+The budget: at most ``MAX_PASSES`` forward passes (a re-run of K updates costs K + 1) and
+``MAX_RERUNS`` re-runs per call. Models spend it in ``mistake_models.GENERATORS`` order,
+then ``carried-from``; a re-run that does not fit is skipped and named in ``skipped``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from autograd_lite import AutogradError
+
+from ..report import agreement
+from .carried import carried_from
+from .computation import Computation, Printed
+from .evaluate import compute
+from .explanations import Budget, Explanation, Explanations
+from .mistake_models import (
+    GENERATORS,
+    MAX_FACTOR_CHOICES,
+    SPECIFICITY,
+    Variant,
+    factor_choices,
+)
+from .plan import Plan, Query, compile_computation
+from .rerun import rerun
+
+
+def dependency_key(plan: Plan, printed: Printed) -> tuple:
+    """Where a quantity sits in dependency order (see the module's docstring)."""
+    if printed.wrt is None:
+        return (printed.after, 0, plan.position[printed.of], 0)
+    return (printed.after, 1, plan.position[printed.of], -plan.position[printed.wrt])
+
+
+def explain(
+    computation: Computation, computed: Mapping[str, float], agreements: Mapping[str, str]
+) -> Explanations:
+    """For each MISMATCH quantity, every re-run with one known mistake that reproduces it."""
+    plan = compile_computation(computation)
+    wrong = sorted(
+        (p for p in computation.printed if agreements.get(p.key) == "MISMATCH"),
+        key=lambda p: dependency_key(plan, p),
+    )
+    found: dict[str, list[tuple[int, int, Explanation]]] = {p.key: [] for p in wrong}
+    budget = Budget()
+    failures: list[str] = []
+    if wrong:
+        serial = 0
+        for generate in GENERATORS:
+            for variant in generate(plan, wrong):
+                serial += 1
+                for p, value in _run(plan, variant, computed, budget, failures):
+                    if agreement(p.text, value) != "MISMATCH":
+                        explanation = Explanation(
+                            variant.mistake.model, variant.mistake.detail, value
+                        )
+                        found[p.key].append(
+                            (SPECIFICITY.index(explanation.model), serial, explanation)
+                        )
+        for p, explanation in carried_from(plan, wrong, budget, failures):
+            found[p.key].append((SPECIFICITY.index("carried-from"), 0, explanation))
+    choices = factor_choices(plan, wrong)
+    notes = budget.notes()
+    if choices > MAX_FACTOR_CHOICES:
+        notes.append(
+            f"missing-factor: {choices - MAX_FACTOR_CHOICES} of {choices} chain-rule factors "
+            f"not tried (at most {MAX_FACTOR_CHOICES})"
+        )
+    by_quantity = {
+        key: [e for _, _, e in sorted(items, key=lambda item: item[:2])]
+        for key, items in found.items()
+    }
+    return Explanations(by_quantity, notes + failures, wrong[0].key if wrong else None)
+
+
+def _run(
+    plan: Plan, variant: Variant, computed: Mapping[str, float], budget: Budget, failures: list
+) -> list[tuple[Printed, float]]:
+    """The variant's value for each of its targets ([] if over budget or if the re-run failed)."""
+    targets = variant.targets
+    mistake = variant.mistake
+    if variant.kind == "negate":
+        return [(p, -computed[p.key]) for p in targets]
+    queries = [Query(p.of, p.wrt, p.after + variant.shift) for p in targets]
+    passes = max(q.after for q in queries) + 1
+    if not budget.spend(mistake.model, passes, mistake.detail):
+        return []
+    try:
+        if variant.kind == "shift":
+            values = compute(plan, queries)
+        else:
+            values = rerun(plan, mistake, queries)
+    except AutogradError as exc:
+        failures.append(f"{mistake.model} ({mistake.detail}): the re-run failed: {exc}")
+        return []
+    return list(zip(targets, values))
