@@ -113,8 +113,8 @@ def test_the_trace_is_the_batch_mean_loss(result):
     assert result.trace.node("E").data == result[ex.NEURON].computed
     grads = result.trace.gradients()
     assert [grads["W1"], grads["W2"], grads["b"]] == result["neuron.batch_grad[W1,W2,b]"].computed
-    for name in ("E[1]", "E[2]", "predicted[1]", "predicted[2]"):
-        result.trace.node(name)  # each example's part of the graph is named
+    for name in ("E_1", "E_2", "predicted_1", "predicted_2"):
+        result.trace.node(name)  # each example's part of the graph is named, as in the file
 
 
 # --- (b) the 2-4-3 softmax network, backpropagated by hand ------------------------------------

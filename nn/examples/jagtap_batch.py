@@ -40,10 +40,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import partial
 
 import nn
 from autograd_lite import Value, dot, explain, grad, vsum
 
+from ._checked import Checked
+from .checker.evaluate import forward_graph
 from .report import ExampleResult, Quantity
 
 TITLE = "Seed 003, Rohan Jagtap: the average nudge is the gradient of the mean loss"
@@ -95,24 +98,20 @@ def gradient_scales(per_example: Sequence[Sequence[float]]) -> list[float]:
     ]
 
 
-def _neuron_part(q: type[Quantity]) -> tuple[list[Quantity], Value, dict]:
-    params = [Value(W0[0], "W1"), Value(W0[1], "W2"), Value(B0, "b")]
-    per_example, losses, toy = [], [], []
-    for k, example in enumerate(NEURON_EXAMPLES, 1):
-        predicted, loss = neuron_forward(params, example, str(k))
-        losses.append(loss.data)
-        per_example.append([float(g) for g in grad(loss, params)])
-        toy.append(float(grad(predicted - example[2], [predicted])[0]))
-    mean_of_grads = [math.fsum(column) / len(per_example) for column in zip(*per_example)]
+PARAMETERS = ("W1", "W2", "b")
 
-    root = mean_loss(
-        [neuron_forward(params, ex, str(k))[1] for k, ex in enumerate(NEURON_EXAMPLES, 1)]
-    )
-    root.backward()
-    batch = [p.grad for p in params]
+
+def _neuron_part(q: type[Quantity]) -> tuple[list[Quantity], Value, dict]:
+    """Part (a), as ``files/jagtap_neuron.toml`` states it, checked by the example checker."""
+    checked = Checked.shipped("jagtap_neuron")
+    per_example = [checked.values([f"dE_{k}/d{p}" for p in PARAMETERS]) for k in (1, 2)]
+    mean_of_grads = [math.fsum(column) / len(per_example) for column in zip(*per_example)]
+    graph = forward_graph(checked.computation)  # backward() from E, the last step
+    batch = [graph[p].grad for p in PARAMETERS]
+    computed = partial(checked.quantity, printed=False)
     quantities = [
-        q(NEURON, root.data, note="E = (E[1] + E[2]) / 2 at W = [0.5, 0.2], b = 1.83"),
-        q("neuron.E[1],E[2]", losses),
+        computed(NEURON, "E", note="E = (E_1 + E_2) / 2 at W = [0.5, 0.2], b = 1.83"),
+        computed("neuron.E[1],E[2]", ["E_1", "E_2"]),
         q("neuron.example1.grad[W1,W2,b]", per_example[0], note="(0.1, 0.3) -> 0.03"),
         q("neuron.example2.grad[W1,W2,b]", per_example[1], note="(0.1, 0.4) -> 0.7"),
         q("neuron.mean_of_example_grads", mean_of_grads, note="the article's 'average nudge'"),
@@ -122,14 +121,15 @@ def _neuron_part(q: type[Quantity]) -> tuple[list[Quantity], Value, dict]:
             len(conflicts(per_example)),
             note="both outputs are above their targets, so both examples push every parameter down",
         ),
-        q(
+        computed(
             "neuron.toy_loss(output-actual).dL_dpredicted",
-            toy,
+            ["dtoy_1/dpredicted_1", "dtoy_2/dpredicted_2"],
             note="the article's toy loss: slope 1 for both examples, however wrong each is",
         ),
     ]
+    losses = checked.values(["E_1", "E_2"])
     extra = {"per_example_grads": per_example, "batch_grad": batch, "losses": losses}
-    return quantities, root, extra
+    return quantities, graph["E"], extra
 
 
 def network() -> nn.MLP:
