@@ -42,6 +42,9 @@ NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """A leaf's or a step's name: a letter, then letters, digits and ``_`` (no leading ``_``, so
 no dunder name ever appears)."""
 
+_LONG_NUMBER = re.compile(r"[0-9_]{400,}")
+"""A run of digits no float can hold (and Python refuses to read past 4,300)."""
+
 BINARY_OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "+",
     ast.Sub: "-",
@@ -93,6 +96,12 @@ class ExpressionError(Exception):
     """
 
 
+def did_you_mean(name: str, candidates: Collection[str]) -> str:
+    """`` (did you mean 'w1'?)`` for the closest candidate, or nothing (short names too)."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a leaf or a step, or ``None`` if it can."""
     if not NAME_PATTERN.fullmatch(name):
@@ -113,6 +122,11 @@ def check_text(text: str) -> None:
         raise ExpressionError(
             f"the expression is {len(text):,} characters long; the limit is "
             f"{MAX_EXPRESSION_CHARS:,} (split it into several steps)"
+        )
+    if (digits := _LONG_NUMBER.search(text)) is not None:
+        raise ExpressionError(
+            f"a number of {len(digits[0]):,} digits is too large for a float (a float holds "
+            "about 17 significant digits, up to 1.8e308)"
         )
     brackets = deepest = 0
     chain = [0]  # operators of the current unbracketed chain, per bracket level
@@ -246,8 +260,7 @@ def _check_name(name: str, defined: Collection[str], later: Collection[str]) -> 
             f"uses {name!r} before it is defined: steps are computed in file order, so define "
             f"{name} above this step"
         )
-    close = difflib.get_close_matches(name, list(defined), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(name, defined)
     raise ExpressionError(
         f"unknown name {_excerpt(name)}{hint}: an expression uses the leaves of [values] and "
         "the steps above it"
@@ -263,8 +276,7 @@ def _call_arguments(node: ast.Call, defined: Collection[str]) -> list[ast.expr]:
         )
     name = function.id
     if name not in FUNCTIONS:
-        close = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, FUNCTIONS)
         what = "a leaf or a step, not a function" if name in defined else "not a known function"
         raise ExpressionError(
             f"{_excerpt(name)}(...) is {what}{hint}; the functions are {', '.join(FUNCTIONS)}"

@@ -11,7 +11,6 @@ Every limit is in ``limits.py``, and named in the message of a file that exceeds
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import warnings
@@ -24,7 +23,7 @@ from typing import Any
 from autograd_lite import ExampleFileError, ExampleFileWarning
 
 from .computation import Computation, Printed, Step, Training
-from .expressions import ExpressionError, name_problem, operations, parse
+from .expressions import ExpressionError, did_you_mean, name_problem, operations, parse
 from .limits import (
     MAX_FILE_BYTES,
     MAX_OPERATIONS,
@@ -356,8 +355,7 @@ def _parameters(
                 raise ExampleFileError(
                     f"{context.where(key)}: {name!r} is a step; only leaves ([values]) are updated"
                 )
-            close = difflib.get_close_matches(name, list(values), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(name, values)
             raise ExampleFileError(f"{context.where(key)}: no leaf is named {name!r}{hint}")
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
@@ -378,8 +376,7 @@ def _check_quantities(
         where = context.where(f"printed.{quantity.key}")
         for name in (quantity.of, quantity.wrt):
             if name is not None and name not in values and name not in step_names:
-                close = difflib.get_close_matches(name, known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(name, known)
                 raise ExampleFileError(
                     f"{where}: unknown quantity: no leaf or step is named {name!r}{hint}"
                 )
