@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from workloads import CHAIN_SCALE, CHAIN_SHIFT, CHAIN_START, L2, LEARNING_RATE, split_parameters
+import gpt
+from workloads import (
+    BROWNLEE_RATE,
+    CHAIN_SCALE,
+    CHAIN_SHIFT,
+    CHAIN_START,
+    L2,
+    LEARNING_RATE,
+    split_parameters,
+)
 
 import nn
 from autograd_lite import Value, topological_order, vsum
 
+GPT_VALUE = Value
+GPT_OPS = gpt.OPERATORS
+"""The GPT written with operators over autograd-lite's Value dropped in."""
+
 NAME = "autograd-lite"
 
 
-def chain_graph(n: int) -> tuple[Value, Value]:
-    """x and the end of a chain of n operations cycling tanh, *, +, after its backward pass."""
-    x = y = Value(CHAIN_START)
+def chain_body(x: Value, n: int) -> Value:
+    """The end of a chain of n operations from x, cycling tanh, *, +."""
+    y = x
     for i in range(n):
         if i % 3 == 0:
             y = y.tanh()
@@ -20,6 +33,13 @@ def chain_graph(n: int) -> tuple[Value, Value]:
             y = y * CHAIN_SCALE
         else:
             y = y + CHAIN_SHIFT
+    return y
+
+
+def chain_graph(n: int) -> tuple[Value, Value]:
+    """x and the end of the chain of n, after its backward pass."""
+    x = Value(CHAIN_START)
+    y = chain_body(x, n)
     y.backward()
     return x, y
 
@@ -63,3 +83,19 @@ def train_step(model: nn.MLP, points: list[list[float]], labels: list[float]) ->
 
 def gradients(model: nn.MLP) -> list[float]:
     return [p.grad for p in model.parameters()]
+
+
+def brownlee(weights: list[list[list[float]]]) -> nn.MLP:
+    """Brownlee's 7-5-3 sigmoid network from bias-last matrices."""
+    return nn.MLP.from_weights(weights, activations="sigmoid", layout="bias_last")
+
+
+def brownlee_epoch(model: nn.MLP, xs: list, ys: list, compiled: bool = False) -> list:
+    """One epoch of per-row SGD with ``nn.fit``, in row order; the weights after it."""
+    options = {"compiled": True} if compiled else {}
+    optimizer = nn.SGD(model.parameters(), lr=BROWNLEE_RATE)
+    nn.fit(
+        model, xs, ys, loss="sse_half", optimizer=optimizer, epochs=1, batch_size=1,
+        shuffle=False, accuracy=None, progress=False, **options,
+    )  # fmt: skip
+    return [x for matrix in model.weights("bias_last") for row in matrix for x in row]

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import math
 
-from workloads import CHAIN_SCALE, CHAIN_SHIFT, CHAIN_START, L2, LEARNING_RATE, split_parameters
+from workloads import (
+    BROWNLEE_RATE,
+    CHAIN_SCALE,
+    CHAIN_SHIFT,
+    CHAIN_START,
+    L2,
+    LEARNING_RATE,
+    split_parameters,
+)
 
 NAME = "floats"
 
@@ -106,3 +114,45 @@ def train_step(net: FloatMLP, points: list[list[float]], labels: list[float]) ->
 
 def gradients(net: FloatMLP) -> list[float]:
     return [g for layer in net.grads for ws, b in layer for g in (*ws, b)]
+
+
+def brownlee(weights: list[list[list[float]]]) -> list[list[list[float]]]:
+    """Brownlee's network as his code holds it: per layer, per neuron, weights then the bias."""
+    return [[list(row) for row in matrix] for matrix in weights]
+
+
+def _sigmoid(a: float) -> float:
+    if a >= 0:  # the engine's form, so both round alike: exp of a non-positive number
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def brownlee_epoch(net: list, xs: list, ys: list) -> list[float]:
+    """One epoch of Brownlee's per-row SGD: forward, the deltas, the update; the weights after."""
+    for x, expected in zip(xs, ys):
+        inputs, outputs = [x], []
+        for layer in net:
+            out = []
+            for row in layer:  # the bias first, then the products, as his ``activate``
+                a = row[-1]
+                for w, xi in zip(row, inputs[-1]):
+                    a += w * xi
+                out.append(_sigmoid(a))
+            outputs.append(out)
+            inputs.append(out)
+        deltas = [(o - e) * (o * (1.0 - o)) for o, e in zip(outputs[-1], expected)]
+        layer_deltas = [deltas]
+        for depth in range(len(net) - 1, 0, -1):
+            below = outputs[depth - 1]
+            errors = [
+                sum(row[j] * d for row, d in zip(net[depth], deltas)) for j in range(len(below))
+            ]
+            deltas = [err * (o * (1.0 - o)) for err, o in zip(errors, below)]
+            layer_deltas.insert(0, deltas)
+        for layer, deltas, xs_in in zip(net, layer_deltas, inputs):
+            for row, d in zip(layer, deltas):
+                for j, xi in enumerate(xs_in):
+                    row[j] -= BROWNLEE_RATE * d * xi
+                row[-1] -= BROWNLEE_RATE * d
+    return [w for layer in net for row in layer for w in row]

@@ -7,6 +7,8 @@ else the machine is doing slows every engine alike.
 
     python measure.py ENGINE serve    answer JSON requests, one a line, on stdin
     python measure.py ENGINE long N   one chain of N: seconds and peak memory
+    python measure.py compiled compile   compile the MLP(2, [64, 64, 1]) step: seconds, memory
+    python measure.py ENGINE crossval E  Brownlee's cross-validation for E epochs: seconds, scores
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import tracemalloc
 import warnings
 from collections.abc import Callable
 
+import gpt
 import workloads
 
 SHARED_IMPORTS = ("autograd_lite", "nn", "micrograd.nn")
@@ -51,14 +54,17 @@ class Workloads:
         self.runs: dict[str, Callable[[], object]] = {}
         self.runs_per_sample: dict[str, int] = {}
 
-    def run(self, name: str) -> Callable[[], object]:
+    def run(self, name: str) -> Callable[[], object] | None:
         if name not in self.runs:
             self.runs[name] = self._make(name)
         return self.runs[name]
 
-    def _make(self, name: str) -> Callable[[], object]:
+    def _make(self, name: str) -> Callable[[], object] | None:
+        """The run of one workload, or ``None`` if this engine does not have it."""
         kind, n = name.split(":")
         engine = self.engine
+        if not runs(engine, kind):
+            return None
         if kind == "chain":
             return lambda: engine.chain(int(n))
         if kind == "mlp":
@@ -68,9 +74,17 @@ class Workloads:
         if kind == "sum":
             ws, xs = workloads.wide_sum_inputs(int(n))
             return lambda: engine.wide_sum(ws, xs)
+        if kind == "gpt":
+            model = gpt.GPT(engine.GPT_VALUE, engine.GPT_OPS, gpt.initial_parameters())
+            sequence = gpt.tokens()
+            return lambda: model.train_step(sequence)
+        if kind == "brownlee":
+            xs, ys, weights = workloads.brownlee_data()
+            network = engine.brownlee(weights)
+            return lambda: engine.brownlee_epoch(network, xs, ys)
         raise ValueError(f"unknown workload {name!r}")
 
-    def sample(self, name: str, sample_time: float) -> float:
+    def sample(self, name: str, sample_time: float) -> float | None:
         """Seconds per run over one sample: runs back to back for at least ``sample_time``.
 
         The cyclic garbage collector stays on, as in a learner's session. Collecting
@@ -78,6 +92,8 @@ class Workloads:
         that caused it. The first call also warms up and fixes the runs per sample.
         """
         run = self.run(name)
+        if run is None:
+            return None
         if name not in self.runs_per_sample:
             gc.collect()
             start = time.perf_counter()
@@ -91,17 +107,47 @@ class Workloads:
         return (time.perf_counter() - start) / runs
 
 
+KINDS = {
+    "chain": ("chain",),
+    "mlp": ("mlp", "train_step", "gradients"),
+    "sum": ("wide_sum",),
+    "gpt": ("GPT_VALUE",),
+    "brownlee": ("brownlee", "brownlee_epoch"),
+}
+"""What an engine module defines for each kind of workload it runs."""
+
+
+def runs(engine, kind: str) -> bool:
+    """Whether the engine has this workload (and, for the compiled one, the compiler)."""
+    if not getattr(engine, "AVAILABLE", True):
+        return False
+    if kind == "brownlee" and not getattr(engine, "FIT_COMPILED", True):
+        return False
+    return all(hasattr(engine, name) for name in KINDS[kind])
+
+
 def check(engine) -> dict[str, list[float]]:
-    """The numbers every engine must agree on."""
-    points, labels = workloads.two_moons()
-    model = engine.mlp(workloads.mlp_parameters())
-    loss = engine.train_step(model, points, labels)
-    total, sum_grads = engine.wide_sum(*workloads.wide_sum_inputs(10**3))
-    return {
-        "chain 10^3: d out/d x": [engine.chain(10**3)],
-        "MLP step: loss and parameter gradients": [loss, *engine.gradients(model)],
-        "sum of 10^3 products: value and gradients": [total, *sum_grads],
-    }
+    """The numbers every engine must agree on, for the workloads it has."""
+    numbers: dict[str, list[float]] = {}
+    if runs(engine, "chain"):
+        numbers["chain 10^3: d out/d x"] = [engine.chain(10**3)]
+    if runs(engine, "mlp"):
+        points, labels = workloads.two_moons()
+        model = engine.mlp(workloads.mlp_parameters())
+        loss = engine.train_step(model, points, labels)
+        numbers["MLP step: loss and parameter gradients"] = [loss, *engine.gradients(model)]
+    if runs(engine, "sum"):
+        total, sum_grads = engine.wide_sum(*workloads.wide_sum_inputs(10**3))
+        numbers["sum of 10^3 products: value and gradients"] = [total, *sum_grads]
+    if runs(engine, "gpt"):
+        model = gpt.GPT(engine.GPT_VALUE, engine.GPT_OPS, gpt.initial_parameters())
+        loss = model.train_step(gpt.tokens())
+        numbers["GPT step: loss and parameter gradients"] = [loss, *model.gradients()]
+    if runs(engine, "brownlee"):
+        xs, ys, weights = workloads.brownlee_data()
+        after = engine.brownlee_epoch(engine.brownlee(weights), xs, ys)
+        numbers["Brownlee epoch: weights after it"] = after
+    return numbers
 
 
 def heap_bytes_per_node(engine, n: int) -> float | None:
@@ -151,12 +197,42 @@ def long_chain(engine, n: int) -> dict:
     return {"seconds": seconds, "peak_bytes": peak, "baseline_bytes": baseline}
 
 
+def compile_size(engine) -> dict | None:
+    """Seconds and memory to compile the issue's MLP(2, [64, 64, 1]) step over 100 points."""
+    if not getattr(engine, "AVAILABLE", False):
+        return None
+    root, inputs = engine.compile_size(workloads.COMPILE_SIZES, *workloads.two_moons())
+    gc.collect()
+    baseline = _rss_bytes()
+    start = time.perf_counter()
+    engine.compile_graph(root, inputs)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"seconds": seconds, "peak_bytes": peak, "baseline_bytes": baseline}
+
+
+def cross_validation(epochs: int) -> dict:
+    """Brownlee's whole 5-fold cross-validation, as ``nn.examples`` runs it; seconds and scores."""
+    from nn.examples import brownlee_seeds
+
+    start = time.perf_counter()
+    result = brownlee_seeds.run(epochs=epochs)
+    seconds = time.perf_counter() - start
+    scores = result.extra["scores"][epochs]
+    published = [float(s) for s in brownlee_seeds.PRINTED_SCORES]
+    return {"seconds": seconds, "epochs": epochs, "scores": scores, "published": published}
+
+
 def main(argv: list[str]) -> None:
     engine = load(argv[0])
     if argv[1] == "serve":
         serve(engine)
     elif argv[1] == "long":
         print(json.dumps(long_chain(engine, int(argv[2]))))
+    elif argv[1] == "compile":
+        print(json.dumps(compile_size(engine)))
+    elif argv[1] == "crossval":
+        print(json.dumps(cross_validation(int(argv[2]))))
     else:
         raise SystemExit(f"unknown task {argv[1]!r}; see this file's docstring")
 

@@ -79,6 +79,30 @@ def wide_sum_inputs(n: int, seed: int = SEED) -> tuple[list[float], list[float]]
     return [rng.uniform(-1, 1) for _ in range(n)], [rng.uniform(-1, 1) for _ in range(n)]
 
 
+BROWNLEE_RATE = 0.3
+"""Brownlee's wheat seeds (seed 004): per-row SGD at 0.3 on ``1/2 sum (o - e)^2``."""
+COMPILE_SIZES = (2, 64, 64, 1)
+"""The issue's compile-size case: an MLP(2, [64, 64, 1]) step over POINTS points."""
+
+
+def brownlee_data() -> tuple[list[list[float]], list[list[float]], list[list[list[float]]]]:
+    """Fold 0's training rows, one-hot targets and initial 7-5-3 weights (bias last), as the
+    tutorial draws them after ``random.seed(1)``: the first network of its cross-validation."""
+    from nn.datasets import kfold_indices
+    from nn.examples import brownlee_seeds
+
+    rows = brownlee_seeds.dataset_rows()
+    rng = random.Random(brownlee_seeds.SEED)
+    folds = kfold_indices(len(rows), brownlee_seeds.N_FOLDS, seed=rng)
+    train = [rows[i] for fold in folds[1:] for i in fold]
+    n_inputs, n_outputs = len(train[0]) - 1, 3
+    hidden = [[rng.random() for _ in range(n_inputs + 1)] for _ in range(brownlee_seeds.N_HIDDEN)]
+    output = [[rng.random() for _ in range(brownlee_seeds.N_HIDDEN + 1)] for _ in range(n_outputs)]
+    xs = [row[:-1] for row in train]
+    ys = [[1.0 if k == int(row[-1]) else 0.0 for k in range(n_outputs)] for row in train]
+    return xs, ys, [hidden, output]
+
+
 def chain_sizes(quick: bool) -> tuple[int, ...]:
     return (10**3, 10**4) if quick else (10**3, 10**4, 10**5)
 
