@@ -88,3 +88,18 @@ def test_table_shows_twelve_significant_digits_and_the_reason():
     assert [q.name for q in result.mismatches()] == ["ds/db"]
     assert "| p | 0.874352143 | 0.874352143485 | rounded |" in result.to_markdown()
     assert "<td>MISMATCH</td>" in result._repr_html_()
+
+
+def test_the_mistakes_that_explain_a_mismatch_follow_its_reason():
+    q = Quantity(
+        "ds/db",
+        1.0,
+        "0",
+        reason="the article drops the bias",
+        explanations=("missing-factor (ds/db taken as 0)",),
+    )
+    assert q.why() == "the article drops the bias (explained by missing-factor (ds/db taken as 0))"
+    assert q.to_dict()["explanations"] == ["missing-factor (ds/db taken as 0)"]
+    text = ExampleResult("x", "An example", "an article", [q]).table()
+    assert "explained by missing-factor" in text
+    assert Quantity("p", 0.5, "0.5").why() == ""

@@ -18,10 +18,14 @@ from typing import Any
 from autograd_lite import NotFoundError
 
 from .checker.computation import Computation
-from .checker.evaluate import compute
+from .checker.evaluate import compute, evaluate
 from .checker.file_format import QUANTITY, load
+from .checker.mistakes import explain
 from .checker.plan import Query, compile_computation
-from .report import Quantity
+from .report import Quantity, agreement
+
+WRONG = "MISMATCH"
+UNEXPLAINED = "unexplained: no known mistake reproduces the printed number"
 
 Keys = str | Sequence[Any]
 """A key of the file (``"s"``, ``"dE/dW1"``, ``"W1@1"``), or a nested list of keys."""
@@ -58,6 +62,7 @@ class Checked:
         self.printed = {p.key: p.text for p in computation.printed}
         self._plan = compile_computation(computation)
         self._values: dict[str, float] = {}
+        self._explained: dict[str, list] | None = None
 
     @classmethod
     def shipped(cls, name: str) -> Checked:
@@ -78,13 +83,38 @@ class Checked:
         """The file's printed digits of these keys, nested like them."""
         return _nest(keys, self.printed)
 
+    def explanations(self, keys: Keys) -> tuple[str, ...]:
+        """What the mistake models found for each of these printed keys that mismatches."""
+        if self._explained is None:
+            computed = evaluate(self.computation)
+            agreements = {k: agreement(text, computed[k]) for k, text in self.printed.items()}
+            self._explained = explain(self.computation, computed, agreements).by_quantity
+        flat = _flat(keys)
+        return tuple(
+            f"{key + ': ' if len(flat) > 1 else ''}{e.model} ({e.detail})"
+            for key in flat
+            for e in self._explained.get(key, ())
+        )
+
     def quantity(
         self, name: str, keys: Keys, *, reason: str = "", note: str = "", printed: bool = True
     ) -> Quantity:
-        """The row ``name``: the keys' values and, unless ``printed=False``, the file's digits."""
-        computed = dict(zip(_flat(keys), self.values(_flat(keys))))
-        digits = self.digits(keys) if printed else None
-        return Quantity(name, _nest(keys, computed), digits, reason=reason, note=note)
+        """The row ``name``: the keys' values and, unless ``printed=False``, the file's digits.
+
+        A row that mismatches lists what the mistake models found; without a ``reason`` of
+        the example's own, that is its reason (``unexplained`` when no model reproduces it).
+        """
+        flat = _flat(keys)
+        computed = _nest(keys, dict(zip(flat, self.values(flat))))
+        if not printed:
+            return Quantity(name, computed, note=note)
+        wrong = [k for k in flat if agreement(self.printed[k], self.value(k)) == WRONG]
+        found = self.explanations(keys) if wrong else ()
+        if wrong and not reason:
+            reason, found = "; ".join(found) or UNEXPLAINED, ()
+        return Quantity(
+            name, computed, self.digits(keys), reason=reason, note=note, explanations=found
+        )
 
     def at(self, **values: float) -> Checked:
         """The same file from other leaf values (``at(W1=0.4999)``): what an article's second

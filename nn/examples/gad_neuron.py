@@ -55,14 +55,13 @@ ROWS = [
     ("warmup.params_10x6+6", "parameters_10x6"),
 ]
 """The catalogue's row -> the file's printed key(s), in the article's order."""
+# A row that mismatches without a reason below takes the mistake models' findings.
 
 REASONS = {
     "grad.ds_db": "the article says s does not change with b (ds/db = 0); b enters s with "
     "coefficient 1",
     "perceptron.table_W1new_W2new_bnew": "the table swaps W1new and W2new (its bracketed "
     "vector [b, W1, W2] is right)",
-    "update.b_new_article_vs_gradient_descent": "the article's new b is the perceptron rule's: "
-    "b + eta (d - Y), the error without the sigmoid's derivative (ds/db taken as 0)",
 }
 NOTES = {
     "loss.E": "also printed as ~0.357",

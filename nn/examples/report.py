@@ -90,6 +90,9 @@ class Quantity:
     printed: str | Sequence[Any] | None = None
     reason: str = ""
     note: str = ""
+    explanations: tuple[str, ...] = ()
+    """For a MISMATCH the example checker re-ran: each known mistake that reproduces the
+    printed number, ``model (detail)``; the table names them after the reason."""
     words: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -132,7 +135,16 @@ class Quantity:
             "words": list(self.words),
             "reason": self.reason,
             "note": self.note,
+            "explanations": list(self.explanations),
         }
+
+    def why(self) -> str:
+        """The table's last column: the reason (or the note), then the mistakes that explain it."""
+        why = self.reason or self.note
+        if self.explanations:
+            found = "explained by " + "; ".join(self.explanations)
+            why = f"{why} ({found})" if why else found
+        return why
 
 
 def _show(x: Numbers | str, digits: int) -> str:
@@ -181,7 +193,7 @@ class ExampleResult:
     def rows(self, digits: int = SHOWN_DIGITS) -> list[tuple[str, str, str, str, str]]:
         """(quantity, printed, engine, agreement, reason) for each quantity."""
         return [
-            (q.name, q.printed_text(), q.shown(digits), q.agreement, q.reason or q.note)
+            (q.name, q.printed_text(), q.shown(digits), q.agreement, q.why())
             for q in self.quantities
         ]
 
