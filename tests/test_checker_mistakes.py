@@ -16,6 +16,7 @@ from nn.examples.checker.chain_rule import activation_as_one, activation_at_outp
 from nn.examples.checker.computation import Computation, Training
 from nn.examples.checker.evaluate import evaluate
 from nn.examples.checker.layers import parameter_layers
+from nn.examples.checker.mistake_models import SPECIFICITY
 from nn.examples.checker.mistakes import explain
 from nn.examples.checker.plan import Query, compile_computation
 from nn.examples.checker.rerun import NO_MISTAKE, Mistake, rerun
@@ -321,9 +322,86 @@ def test_first_divergent_is_in_dependency_order_not_file_order():
 
 
 def test_models_over_the_budget_are_named_as_skipped(monkeypatch):
-    monkeypatch.setattr(explanations, "MAX_PASSES", 40)
+    monkeypatch.setattr(explanations, "MAX_WORK", 40 * 60)
     network = network_221(MAZUR, steps=30)
     computation = with_printed(network, {"E@30": "0.5", "dE/dw1@30": "0.5"})
     _, _, found = check(computation)
     assert any(note.startswith("missing-factor:") and "budget" in note for note in found.skipped)
     assert set(found.by_quantity) == {"dE/dw1@30", "E@30"}
+
+
+# --- a [network] file, as the file engineer's parser spells it out ---------------------------
+
+
+def network_file(printed_texts: dict[str, str], inputs, targets) -> Computation:
+    from nn.examples.checker.file_format import load
+
+    layers = [
+        {"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35], "activation": "sigmoid"},
+        {"weights": [[0.4, 0.45]], "biases": [0.6], "activation": "sigmoid"},
+    ]
+    network = {"inputs": inputs, "targets": targets, "layout": "out_in", "loss": "mse"}
+    return load(
+        {
+            "title": "2-2-1",
+            "source": "test",
+            "network": network | {"layers": layers},
+            "train": {"loss": "E", "learning_rate": 0.5, "steps": 3},
+            "printed": printed_texts or {"E": "0"},
+        }
+    )
+
+
+@pytest.mark.parametrize("model", ["update-order", "sum-vs-mean"])
+def test_a_network_file_with_a_batch(model):
+    inputs, targets = [[0.05, 0.1], [0.5, -0.2]], [[0.01], [0.99]]
+    computation = network_file({}, inputs, targets)
+    assert computation.batch_size == 2
+    plan = compile_computation(computation)
+    if model == "update-order":
+        layers = parameter_layers(plan)
+        assert layers[0] == ("w3_1_1", "w3_1_2", "b3_1")  # Step.layer: the output layer first
+        mistake = Mistake(model, "", layered=True, layers=layers)
+    else:
+        mistake = Mistake(model, "", scale=("E", 2.0, True))
+    keys = ["w2_1_1@2", "E@2", "dE/dw2_2_2@2"]
+    values = rerun(plan, mistake, [Query.of_printed(printed(k)) for k in keys])
+    texts = {k: shown(v, 7) for k, v in zip(keys, values)}
+    assert_named(network_file(texts, inputs, targets), keys, [], model, drawn=False)
+
+
+# --- anything goes: no crash, every explanation reproduces its number ------------------------
+
+
+@settings(SETTINGS, max_examples=15)
+@given(random_computation(training=True), st.data())
+def test_random_wrong_numbers_on_random_computations(computation, data):
+    names = list(computation.values) + [s.name for s in computation.steps]
+    loss = computation.training.loss
+    keys = data.draw(
+        st.lists(
+            st.sampled_from(names + [f"d{loss}/d{n}" for n in names] + [f"{n}@2" for n in names]),
+            min_size=1,
+            max_size=5,
+            unique=True,
+        )
+    )
+    texts = {k: data.draw(st.sampled_from(["0.5", "-1.25", "0.001", "3", "0.0"])) for k in keys}
+    shown_computation = with_printed(computation, texts)
+    _, agreements, found = check(shown_computation)
+    wrong = [k for k in keys if agreements[k] == "MISMATCH"]
+    assert set(found.by_quantity) == set(wrong)
+    assert found.first_divergent == (wrong and min(wrong, key=_order_of(shown_computation)) or None)
+    for key, explained in found.by_quantity.items():
+        for e in explained:
+            assert agreement(texts[key], e.value) != "MISMATCH"
+        ranks = [SPECIFICITY.index(e.model) for e in explained]
+        assert ranks == sorted(ranks)
+
+
+def _order_of(computation):
+    from nn.examples.checker.mistakes import dependency_key
+
+    plan = compile_computation(computation)
+    by_key = {p.key: p for p in computation.printed}
+    return lambda key: dependency_key(plan, by_key[key])

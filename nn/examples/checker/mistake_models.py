@@ -59,12 +59,18 @@ def _uses_derivatives(p: Printed) -> bool:
 
 
 def sign(plan: Plan, wrong: list[Printed]) -> list[Variant]:
-    """The negative of the right number; updates that climb the gradient; one factor's sign."""
+    """The negative of the right number; updates that climb the gradient."""
     variants = [Variant(Mistake("sign", "the negative of the right value"), tuple(wrong), "negate")]
     trained = tuple(p for p in wrong if p.after > 0)
     if trained:
         detail = "updates added the gradient (p += learning_rate * dloss/dp)"
         variants.append(Variant(Mistake("sign", detail, ascent=True), trained))
+    return variants
+
+
+def sign_of_a_factor(plan: Plan, wrong: list[Printed]) -> list[Variant]:
+    """One chain-rule factor taken with the wrong sign (``d(t - y)/dy`` as +1)."""
+    variants = []
     for (step, name), targets in _factor_targets(plan, wrong)[:MAX_FACTOR_CHOICES]:
         detail = f"d{step}/d{name} taken with the wrong sign"
         variants.append(Variant(Mistake("sign", detail, factor_times=(step, name, -1.0)), targets))
@@ -273,7 +279,7 @@ def rounded_intermediates(plan: Plan, wrong: list[Printed]) -> list[Variant]:
     ]
 
 
-GENERATORS = (
+FIRST = (
     step_off_by_one,
     perceptron_rule,
     derivative_at_output,
@@ -281,7 +287,8 @@ GENERATORS = (
     sum_vs_mean,
     update_order,
     rounded_intermediates,
-    missing_factor,
     sign,
 )
-"""In the order the budget is spent: few, targeted re-runs first, the many factor choices last."""
+"""Spent from the budget first: a few targeted re-runs each."""
+LAST = (missing_factor, sign_of_a_factor)
+"""Spent last (after ``carried-from``): a re-run for each chain-rule factor."""

@@ -9,9 +9,10 @@ updates first; at the same number of updates, every value (leaves then steps, in
 order) before every derivative, and derivatives by their step in file order, then from the
 name nearest that step back to the leaves, the order backpropagation computes them in.
 
-The budget: at most ``MAX_PASSES`` forward passes (a re-run of K updates costs K + 1) and
-``MAX_RERUNS`` re-runs per call. Models spend it in ``mistake_models.GENERATORS`` order,
-then ``carried-from``; a re-run that does not fit is skipped and named in ``skipped``.
+The budget (``explanations.MAX_WORK``, ``MAX_RERUNS``) is spent in this order: the models
+of ``mistake_models.FIRST`` (few re-runs each), ``carried-from``, then those of
+``mistake_models.LAST`` (a re-run per chain-rule factor); a re-run that does not fit is
+skipped and named in ``skipped``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from .computation import Computation, Printed
 from .evaluate import compute
 from .explanations import Budget, Explanation, Explanations
 from .mistake_models import (
-    GENERATORS,
+    FIRST,
+    LAST,
     MAX_FACTOR_CHOICES,
     SPECIFICITY,
     Variant,
@@ -53,23 +55,22 @@ def explain(
         key=lambda p: dependency_key(plan, p),
     )
     found: dict[str, list[tuple[int, int, Explanation]]] = {p.key: [] for p in wrong}
-    budget = Budget()
+    budget = Budget(per_pass=sum(len(program) for program in plan.programs.values()) + 1)
     failures: list[str] = []
+    serial = 0
+
+    def note(p: Printed, explanation: Explanation) -> None:
+        nonlocal serial
+        serial += 1
+        found[p.key].append((SPECIFICITY.index(explanation.model), serial, explanation))
+
     if wrong:
-        serial = 0
-        for generate in GENERATORS:
-            for variant in generate(plan, wrong):
-                serial += 1
-                for p, value in _run(plan, variant, computed, budget, failures):
-                    if agreement(p.text, value) != "MISMATCH":
-                        explanation = Explanation(
-                            variant.mistake.model, variant.mistake.detail, value
-                        )
-                        found[p.key].append(
-                            (SPECIFICITY.index(explanation.model), serial, explanation)
-                        )
+        for generate in FIRST:
+            _try(plan, generate(plan, wrong), computed, budget, failures, note)
         for p, explanation in carried_from(plan, wrong, budget, failures):
-            found[p.key].append((SPECIFICITY.index("carried-from"), 0, explanation))
+            note(p, explanation)
+        for generate in LAST:
+            _try(plan, generate(plan, wrong), computed, budget, failures, note)
     choices = factor_choices(plan, wrong)
     notes = budget.notes()
     if choices > MAX_FACTOR_CHOICES:
@@ -82,6 +83,14 @@ def explain(
         for key, items in found.items()
     }
     return Explanations(by_quantity, notes + failures, wrong[0].key if wrong else None)
+
+
+def _try(plan: Plan, variants, computed, budget: Budget, failures: list, note) -> None:
+    """Run each variant; note an explanation for each target it reproduces."""
+    for variant in variants:
+        for p, value in _run(plan, variant, computed, budget, failures):
+            if agreement(p.text, value) != "MISMATCH":
+                note(p, Explanation(variant.mistake.model, variant.mistake.detail, value))
 
 
 def _run(
