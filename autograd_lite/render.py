@@ -5,20 +5,42 @@ The only module that touches ``graphviz``, and only when a drawing is asked for,
 a Value's record has the id ``X1`` (SVG ``<g id="X1">``), the operation that made it
 ``X1~op``, the edge from the operation ``X1~out`` and the edge from its i-th operand
 ``X1~in<i>``, so a step of a trace names the shapes that show it.
+
+Drawings are laid out to fit a page or a notebook cell: a record stacks its name, data
+and grad; a graph that would come out wider than tall is drawn top to bottom; text is
+``FONT_SIZE`` units, so shrunk to fit it stays at least ``MIN_TEXT_PX`` CSS pixels down
+to the scale ``min_scale()``. ``group="layer"`` draws one box per neuron (``grouping``).
 """
 
 from __future__ import annotations
 
-import html
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .engine import Value, topological_order
-from .errors import ArgumentError, ArgumentTypeError, DotNotFoundError, GraphTooLargeError
+from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    DotNotFoundError,
+    GraphTooLargeError,
+)
+from .fit import FONT_SIZE, drawing_class
+from .grouping import Neuron, check_group, find_neurons, hidden_by
 from .ids import in_edge_id, op_id, out_edge_id, step_edges
 from .naming import NodeName, check_digits, format_number
-from .trace import BackwardStep, Contribution, ForwardStep, Trace, TracedNode, snapshot
+from .render_labels import (
+    FLAT_COLOR,
+    HIGHLIGHT_FILL,
+    HIGHLIGHT_LINE,
+    HIGHLIGHT_PARENT_FILL,
+    flat_text,
+    neuron_box,
+    notes_by_id,
+    value_record,
+)
+from .trace import BackwardStep, Contribution, ForwardStep, Trace, snapshot
 
 if TYPE_CHECKING:
     import graphviz
@@ -30,11 +52,16 @@ drawing needs Graphviz's `dot` program, which is not on PATH (the Python package
     brew install graphviz                   # macOS
     conda install -c conda-forge graphviz   # conda"""
 
-HIGHLIGHT_FILL = "#ffd54f"
-HIGHLIGHT_PARENT_FILL = "#fff3c4"
-HIGHLIGHT_LINE = "#d84315"
-_RANKDIRS = ("LR", "RL", "TB", "BT")
-__all__ = ["DotNotFoundError", "GraphTooLargeError", "draw", "require_dot", "save_svg"]
+_RANKDIRS = ("auto", "LR", "RL", "TB", "BT")
+__all__ = [
+    "HIGHLIGHT_FILL",
+    "HIGHLIGHT_LINE",
+    "DotNotFoundError",
+    "GraphTooLargeError",
+    "draw",
+    "require_dot",
+    "save_svg",
+]
 
 
 def require_dot() -> str:
@@ -48,77 +75,161 @@ def require_dot() -> str:
 def draw(
     subject: Trace | Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     show_grad: bool = True,
     show_local: bool = True,
     highlight: object = None,
     digits: int = 4,
     max_nodes: int = 500,
+    group: str | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> graphviz.Digraph:
     """The graph of a trace (or of a Value, explained first) as a ``graphviz.Digraph``.
 
-    Each Value is a record (name | data | grad); each operation is a small node
-    between its operands and its result, an n-ary ``dot``/``vsum`` being one.
-    With ``show_local`` the edge from an operand is labelled with the local
-    derivative of the result with respect to it, as the trace recorded it from the
-    operation table. ``highlight`` takes a step of a trace (``ForwardStep``,
-    ``BackwardStep``, ``Contribution``), a node's name or id, or (when drawing a
-    Value) a Value, and marks the node being processed and the edges it uses. The
-    drawing reads only the trace's records: no Value is read after the snapshot, or
-    ever written.
+    Each Value is a record (name, data and grad stacked); each operation is a small node
+    between its operands and its result, an n-ary ``dot``/``vsum`` being one. With
+    ``show_local`` the edge from an operand is labelled with the local derivative of the
+    result with respect to it, as the trace recorded it from the operation table; a flat
+    edge (local derivative 0 or below ``trace.FLAT_BELOW``) is dashed and its result
+    marked ``⚠ flat``. ``highlight`` takes a step of a trace (``ForwardStep``,
+    ``BackwardStep``, ``Contribution``), a node's name or id, or (when drawing a Value) a
+    Value, and marks the node being processed and the edges it uses. ``rankdir="auto"``
+    draws left to right unless that comes out wider than tall, then top to bottom.
+    ``group="layer"`` draws each neuron (a ``dot`` and its activation, see ``grouping``)
+    as one box with its weights and bias, and ``max_nodes`` counts the boxes drawn.
+    ``notes`` maps a node's name to a short text shown in its record. In Jupyter the
+    drawing scales to the cell's width, its text never under ``MIN_TEXT_PX`` pixels (it
+    scrolls instead). The drawing reads only the trace's records: no Value is read after
+    the snapshot, or ever written.
     """
     if rankdir not in _RANKDIRS:
         raise ArgumentError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     check_digits(digits)
-    trace, names = _as_trace(subject, max_nodes)
+    group = check_group(group)
+    trace, names = _as_trace(subject, max_nodes if group is None else None)
+    neurons = find_neurons(trace) if group else []
+    shown_as = hidden_by(neurons)
+    if group:
+        _check_size(sum(n.node_id not in shown_as for n in trace.nodes) + len(neurons), max_nodes)
+    noted = notes_by_id(trace, notes)
     require_dot()
-    import graphviz
 
     steps = {s.node_id: s for s in trace.forward}
-    marked_nodes, marked_parents, marked_edges = _highlighted(highlight, trace, steps, names)
-    graph = graphviz.Digraph(
-        name=trace.root_id,
-        graph_attr={"rankdir": rankdir, "id": "autograd-lite-graph"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
+    marked = _highlighted(highlight, trace, steps, names)
+    marked_nodes, marked_parents, marked_edges = (
+        {_shown(i, shown_as) for i in ids} for ids in marked
     )
+    graph = drawing_class()(
+        name=trace.root_id,
+        graph_attr={"rankdir": "LR", "id": "autograd-lite-graph", "nodesep": "0.2"},
+        node_attr={"fontname": "Helvetica", "fontsize": str(FONT_SIZE)},
+        edge_attr={"fontname": "Helvetica", "fontsize": str(FONT_SIZE), "arrowsize": "0.6"},
+    )
+    graph.slots, graph.digits, graph.show_local = {}, digits, show_local
+    nodes = {n.node_id: n for n in trace.nodes}
+    boxes = {n.box_id: n for n in neurons}
+    clusters: dict[int, Any] = {}
     for node in trace.nodes:
         node_id = node.node_id
-        fill = (
-            HIGHLIGHT_FILL
-            if node_id in marked_nodes
-            else HIGHLIGHT_PARENT_FILL
-            if node_id in marked_parents
-            else None
-        )
-        graph.node(node_id, label=_record(node, show_grad, digits, fill), shape="plain", id=node_id)
-        step = steps.get(node_id)
-        if step is None:
+        fill = _fill(node_id, marked_nodes, marked_parents)
+        if node_id in boxes:
+            neuron = boxes[node_id]
+            label, plan = neuron_box(
+                neuron, nodes, steps, show_grad=show_grad, digits=digits, fill=fill, notes=noted
+            )
+            _layer(graph, clusters, neuron).node(node_id, label=label, shape="plain", id=node_id)
+            graph.slots[node_id] = plan
+            # each input straight into the box, unlabelled: d sum/d input is its weight, shown
+            for position, operand in neuron.inputs:
+                operand_edge(
+                    graph,
+                    steps[neuron.sum_id],
+                    position,
+                    operand,
+                    node_id,
+                    marked_edges,
+                    label=False,
+                )
             continue
-        operation = op_id(node_id)
-        op_marked = operation in marked_nodes
-        text = step.operation_text(digits)
-        graph.node(
-            operation,
-            label=text,
-            id=operation,
-            shape="circle" if len(text) <= 2 else "ellipse",
-            width="0.3",
-            height="0.3",
-            margin="0.02",
-            style="filled",
-            fillcolor=HIGHLIGHT_FILL if op_marked else "#eeeeee",
-            color=HIGHLIGHT_LINE if op_marked else "black",
+        if node_id in shown_as:
+            continue
+        step = steps.get(node_id)
+        label, plan = value_record(
+            node,
+            show_grad=show_grad,
+            digits=digits,
+            fill=fill,
+            flat=flat_text(step, digits),
+            note=noted.get(node_id),
         )
-        out = out_edge_id(node_id)
-        graph.edge(operation, node_id, id=out, **_edge_style(out, marked_edges))
-        for position, (operand, local) in enumerate(zip(step.operand_ids, step.local, strict=True)):
-            edge_id = in_edge_id(node_id, position)
-            style = _edge_style(edge_id, marked_edges)
-            if show_local:
-                style["label"] = "?" if local is None else format_number(local, digits)
-            graph.edge(operand, operation, id=edge_id, **style)
+        graph.node(node_id, label=label, shape="plain", id=node_id)
+        graph.slots[node_id] = plan
+        if step is not None:
+            add_operation(graph, step, op_id(node_id) in marked_nodes, digits)
+            add_edges(graph, step, marked_edges)
+    for _, cluster in sorted(clusters.items()):
+        graph.subgraph(cluster)
+    if rankdir == "auto":
+        rankdir = "TB" if _wider_than_tall(graph) else "LR"
+    graph.graph_attr["rankdir"] = rankdir
     return graph
+
+
+def add_operation(
+    graph: graphviz.Digraph, step: ForwardStep, marked: bool, digits: int, node_id: str = ""
+) -> None:
+    """The small node of a step's operation (``*``, ``σ``, ``0.5*·``)."""
+    text = step.operation_text(digits)
+    graph.node(
+        node_id or op_id(step.node_id),
+        label=text,
+        id=node_id or op_id(step.node_id),
+        shape="circle" if len(text) <= 2 else "ellipse",
+        width="0.3",
+        height="0.3",
+        margin="0.02",
+        style="filled",
+        fillcolor=HIGHLIGHT_FILL if marked else "#eeeeee",
+        color=HIGHLIGHT_LINE if marked else "black",
+    )
+
+
+def add_edges(
+    graph: graphviz.Digraph, step: ForwardStep, marked_edges: set[str], name: Any = str
+) -> None:
+    """The edges of a step: operation to result, and each operand to the operation.
+
+    ``name`` turns an id into the element's id (the page's expanded neurons prefix them).
+    """
+    node_id = step.node_id
+    out = out_edge_id(node_id)
+    graph.edge(name(op_id(node_id)), name(node_id), id=name(out), **_edge_style(out, marked_edges))
+    for position, operand in enumerate(step.operand_ids):
+        operand_edge(graph, step, position, name(operand), name(op_id(node_id)), marked_edges, name)
+
+
+def operand_edge(
+    graph: graphviz.Digraph,
+    step: ForwardStep,
+    position: int,
+    tail: str,
+    head: str,
+    marked_edges: set[str],
+    name: Any = str,
+    *,
+    label: bool = True,
+) -> None:
+    """The edge from a step's operand, labelled with the local derivative, dashed if flat."""
+    edge_id = in_edge_id(step.node_id, position)
+    style = _edge_style(edge_id, marked_edges)
+    local = step.local[position]
+    if step.flat[position]:
+        style.setdefault("color", FLAT_COLOR)
+        style["style"] = "dashed"
+    if graph.show_local and label:
+        style["label"] = "?" if local is None else format_number(local, graph.digits)
+        graph.slots[name(edge_id)] = [("local", edge_id, "")]
+    graph.edge(tail, head, id=name(edge_id), **style)
 
 
 def save_svg(subject: Trace | Value, path: str | Path, **options: object) -> Path:
@@ -135,7 +246,53 @@ def save_svg(subject: Trace | Value, path: str | Path, **options: object) -> Pat
     return path
 
 
-def _as_trace(subject: Trace | Value, max_nodes: int) -> tuple[Trace, dict[Value, NodeName] | None]:
+def _wider_than_tall(graph: graphviz.Digraph) -> bool:
+    import graphviz
+
+    try:
+        plain = graph.pipe(format="plain", encoding="utf-8")
+    except graphviz.ExecutableNotFound:
+        raise DotNotFoundError(INSTALL_GRAPHVIZ) from None
+    _, _, width, height = plain.split("\n", 1)[0].split()[:4]
+    return float(width) > float(height)
+
+
+def _layer(graph: graphviz.Digraph, clusters: dict[int, Any], neuron: Neuron) -> Any:
+    """The cluster of the neuron's layer, made on first use (``graph.subgraph`` adds it last)."""
+    import graphviz
+
+    if neuron.layer not in clusters:
+        clusters[neuron.layer] = graphviz.Digraph(
+            name=f"cluster_layer{neuron.layer}",
+            graph_attr={
+                "label": f"layer {neuron.layer}",
+                "id": f"layer{neuron.layer}",
+                "style": "rounded,dashed",
+                "color": "gray60",
+                "fontname": "Helvetica",
+                "fontsize": str(FONT_SIZE),
+            },
+        )
+    return clusters[neuron.layer]
+
+
+def _shown(element_id: str, shown_as: dict[str, str]) -> str:
+    """The element that shows a node or its operation: a neuron's box when it hides them."""
+    base = element_id.split("~")[0]
+    if base in shown_as and element_id in (base, op_id(base)):
+        return shown_as[base]
+    return element_id
+
+
+def _fill(node_id: str, marked_nodes: set[str], marked_parents: set[str]) -> str | None:
+    if node_id in marked_nodes:
+        return HIGHLIGHT_FILL
+    return HIGHLIGHT_PARENT_FILL if node_id in marked_parents else None
+
+
+def _as_trace(
+    subject: Trace | Value, max_nodes: int | None
+) -> tuple[Trace, dict[Value, NodeName] | None]:
     """The trace to draw, refusing a graph over the limit before any work is done on it."""
     if isinstance(subject, Trace):
         count = len(subject.nodes)
@@ -143,33 +300,19 @@ def _as_trace(subject: Trace | Value, max_nodes: int) -> tuple[Trace, dict[Value
         count = len(topological_order(subject))
     else:
         raise ArgumentTypeError(f"draw() takes a Trace or a Value, got {type(subject).__name__}")
-    if count > max_nodes:
-        raise GraphTooLargeError(
-            f"the graph has {count} Values, more than the drawing limit of {max_nodes}; "
-            f"pass max_nodes={count} (or more) to draw it anyway, or draw a smaller part"
-        )
+    if max_nodes is not None:
+        _check_size(count, max_nodes)
     if isinstance(subject, Trace):
         return subject, None
     return snapshot(subject)
 
 
-def _record(node: TracedNode, show_grad: bool, digits: int, fill: str | None) -> str:
-    """An HTML-like label: one row of cells, the name (leaves made of numbers have none)."""
-    cells = []
-    constant = node.kind == "constant"
-    if not constant:
-        cells.append(f"<b>{html.escape(node.name)}</b>")
-    cells.append(f"data {format_number(node.data, digits)}")
-    if show_grad:
-        cells.append(f"grad {format_number(node.grad, digits)}")
-    color = ' color="gray55"' if constant and fill != HIGHLIGHT_FILL else ""
-    background = f' bgcolor="{fill}"' if fill else ""
-    border = f' border="2" color="{HIGHLIGHT_LINE}"' if fill == HIGHLIGHT_FILL else ' border="0"'
-    row = "".join(f"<td>{c}</td>" for c in cells)
-    return (
-        f'<<table cellspacing="0" cellborder="1" cellpadding="4"{border}{color}{background}>'
-        f"<tr>{row}</tr></table>>"
-    )
+def _check_size(count: int, max_nodes: int) -> None:
+    if count > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {count} Values, more than the drawing limit of {max_nodes}; "
+            f"pass max_nodes={count} (or more) to draw it anyway, or draw a smaller part"
+        )
 
 
 def _edge_style(edge_id: str, marked_edges: set[str]) -> dict[str, str]:

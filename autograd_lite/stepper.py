@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib.resources import files
@@ -22,15 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Value
-from .errors import ArgumentTypeError, NodeNotFoundError
-from .ids import in_edge_id, is_in_edge_id, is_value_id, op_id, step_edges
-from .naming import check_digits, format_number
+from .errors import ArgumentTypeError
+from .fit import FONT_SIZE, MIN_TEXT_PX
+from .grouping import Neuron, check_group, find_neurons, hidden_by
+from .ids import in_edge_id, op_id, step_edges
+from .naming import check_digits, derivative, format_number
 from .practice import practice_data
 from .render import draw
-from .trace import Contribution, ForwardStep, Trace, explain
+from .render_labels import notes_by_id
+from .stepper_svg import neuron_detail, numbers_to_slots
+from .trace import FLAT_BELOW, Contribution, ForwardStep, Trace, explain
 
-_SVG_NS = "http://www.w3.org/2000/svg"
-_SVG = f"{{{_SVG_NS}}}"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 IFRAME_HEIGHT = 620
@@ -71,10 +72,11 @@ def stepper_page(
     *,
     title: str | None = None,
     digits: int | None = None,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     max_nodes: int = 500,
     practice: bool = False,
     notes: Mapping[str, str] | None = None,
+    group: str | None = None,
 ) -> StepperPage:
     """The step-through page of a trace (or of a Value, explained first).
 
@@ -88,7 +90,10 @@ def stepper_page(
     show it (``TracedNode.name``: the label a Value was given, ``v1`` for an unnamed
     operation), to a short text the page shows beside that node, as plain text:
     ``{"h1": "printed 0.5449 (rounded)"}``; a name no node has raises
-    ``NodeNotFoundError`` naming it.
+    ``NodeNotFoundError`` naming it. ``group="layer"`` draws one box per neuron (see
+    ``grouping``); a click on a box expands it below the graph. The graph fits the
+    width it has, its text never under ``fit.MIN_TEXT_PX`` pixels, with zoom buttons,
+    Ctrl/Cmd-wheel zoom and dragging to pan; ``rankdir`` is ``draw``'s.
     """
     if isinstance(subject, Trace):
         trace = subject if digits is None else _with_digits(subject, digits)
@@ -101,10 +106,28 @@ def stepper_page(
     title = title or f"Backpropagation through {trace.root_name}, step by step"
     if not isinstance(practice, bool):
         raise ArgumentTypeError(f"practice must be True or False, got {practice!r}")
-    graph = draw(trace, rankdir=rankdir, digits=trace.digits, max_nodes=max_nodes)
-    svg = _numbers_to_slots(graph.pipe(format="svg", encoding="utf-8"), trace.root_name)
+    group = check_group(group)
+    graph = draw(
+        trace,
+        rankdir=rankdir,
+        digits=trace.digits,
+        max_nodes=max_nodes,
+        group=group,
+        notes=notes,
+    )
+    svg = numbers_to_slots(graph, f"Computation graph of {trace.root_name}")
+    neurons = find_neurons(trace) if group else []
     data = page_data(trace, title)
-    data["notes"] = page_notes(trace, notes)
+    data["notes"] = notes_by_id(trace, notes)
+    data["minScale"] = MIN_TEXT_PX / FONT_SIZE
+    data["shownAs"] = {k: v for k, v in hidden_by(neurons).items() if k != v}
+    data["neurons"] = [_neuron_data(trace, n) for n in neurons]
+    font = {"fontname": "Helvetica", "fontsize": str(FONT_SIZE)}
+    details = "".join(
+        f'<div class="neuron-detail" data-neuron="{html.escape(n.box_id, quote=True)}" hidden>'
+        f"{neuron_detail(trace, n, trace.digits, font)}</div>"
+        for n in neurons
+    )
     if practice:
         data["practice"] = practice_data(trace)
     page = _fill(
@@ -112,6 +135,7 @@ def stepper_page(
         title=html.escape(title),
         style=_template("stepper.css"),
         graph=svg,
+        details=details,
         data=_script_json(data),
         script=_template("stepper.js"),
         practice=_template("practice.html") if practice else "",
@@ -156,11 +180,12 @@ def page_data(trace: Trace, title: str) -> dict[str, Any]:
         "local": {},
     }
     steps = [start]
+    made_by = {s.node_id: s for s in trace.forward}
     for step in trace.steps:
         if isinstance(step, ForwardStep):
             steps.append(_forward(step, digits))
         else:
-            steps.append(_backward(step, digits))
+            steps.append(_backward(step, digits, made_by[step.node_id].flat[step.position]))
     if len(trace.steps) > len(trace.forward):  # the backward pass starts from d root/d root
         first = steps[len(trace.forward) + 1]
         first["grad"] = {trace.root_id: fmt(trace.seed, digits), **first["grad"]}
@@ -175,33 +200,19 @@ def page_data(trace: Trace, title: str) -> dict[str, Any]:
     }
 
 
-def page_notes(trace: Trace, notes: Mapping[str, str] | None) -> dict[str, str]:
-    """``notes`` keyed by node id for the page, each name checked against the trace's nodes."""
-    if notes is None:
-        return {}
-    if not isinstance(notes, Mapping):
-        raise ArgumentTypeError(
-            f"notes must be a mapping from a node's name to a text, got {type(notes).__name__}"
-        )
-    ids = {n.name: n.node_id for n in trace.nodes}
-    out = {}
-    for name, text in notes.items():
-        if not isinstance(name, str) or not isinstance(text, str):
-            raise ArgumentTypeError(
-                f"notes map a node's name to a text (both str), got {name!r}: {text!r}"
-            )
-        if name not in ids:
-            known = ", ".join(n.name for n in trace.nodes)
-            raise NodeNotFoundError(
-                f"notes name {name!r}, but no node of this graph has that name (its nodes: {known})"
-            )
-        out[ids[name]] = text
-    return out
+def _neuron_data(trace: Trace, neuron: Neuron) -> dict[str, Any]:
+    names = {n.node_id: n.name for n in trace.nodes}
+    return {
+        "box": neuron.box_id,
+        "name": names[neuron.box_id],
+        "layer": neuron.layer,
+        "members": list(neuron.members),
+    }
 
 
 def _forward(step: ForwardStep, digits: int) -> dict[str, Any]:
     operands = ", ".join(dict.fromkeys(step.operand_names))
-    return {
+    shown = {
         "index": step.index,
         "phase": "forward",
         "node": step.node_id,
@@ -214,9 +225,20 @@ def _forward(step: ForwardStep, digits: int) -> dict[str, Any]:
         "grad": {},
         "local": {},
     }
+    flat = [
+        f"{derivative(step.name, name)} = {format_number(local, digits)}"
+        for name, local, is_flat in zip(step.operand_names, step.local, step.flat, strict=True)
+        if is_flat and local is not None
+    ]
+    if flat:
+        shown["flat"] = (
+            f"Flat: {', '.join(dict.fromkeys(flat))}, 0 or below {format_number(FLAT_BELOW)}: "
+            "almost no gradient will flow back along that edge."
+        )
+    return shown
 
 
-def _backward(c: Contribution, digits: int) -> dict[str, Any]:
+def _backward(c: Contribution, digits: int, flat: bool) -> dict[str, Any]:
     if c.first:
         explanation = (
             f"Backward: {c.name} passes its gradient to {c.parent_name}: "
@@ -241,41 +263,17 @@ def _backward(c: Contribution, digits: int) -> dict[str, Any]:
         "value": {},
         "grad": {c.parent_id: format_number(c.accumulated, digits)},
         "local": {edge: format_number(c.local, digits)},
-    }
-
-
-# --- the drawing, with its numbers turned into slots -------------------------------------------
-
-
-def _numbers_to_slots(svg: str, root_name: str) -> str:
-    """The renderer's SVG with each number replaced by an empty, marked slot.
-
-    A Value's group ``<g id="X1">`` ends with two texts, ``data ...`` and ``grad ...``;
-    an edge ``<g id="s~in0">`` may end with its local derivative. Each becomes
-    ``<text data-slot="value|grad|local" data-for="ID">`` for the page to fill.
-    """
-    ET.register_namespace("", _SVG_NS)
-    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-    tree = ET.fromstring(svg)
-    for group in tree.iter(f"{_SVG}g"):
-        kind, group_id = group.get("class"), group.get("id", "")
-        texts = list(group.iter(f"{_SVG}text"))
-        if kind == "node" and is_value_id(group_id) and len(texts) >= 2:
-            for text, slot in zip(texts[-2:], ("value", "grad"), strict=True):
-                label = (text.text or "").split(" ", 1)[0]  # "data" or "grad"
-                _make_slot(text, slot, group_id, label)
-        elif kind == "edge" and is_in_edge_id(group_id) and texts:
-            _make_slot(texts[-1], "local", group_id, "")
-    tree.set("role", "img")
-    tree.set("aria-label", f"Computation graph of {root_name}")
-    return ET.tostring(tree, encoding="unicode")
-
-
-def _make_slot(text: ET.Element, slot: str, target: str, label: str) -> None:
-    text.set("data-slot", slot)
-    text.set("data-for", target)
-    text.set("data-label", label)
-    text.text = f"{label} ?" if label else ""
+    } | (
+        {
+            "flat": (
+                f"Flat edge: {derivative(c.name, c.parent_name)} = "
+                f"{format_number(c.local, digits)}, 0 or below {format_number(FLAT_BELOW)}, "
+                f"so almost no gradient reaches {c.parent_name}."
+            )
+        }
+        if flat
+        else {}
+    )
 
 
 # --- putting the page together -----------------------------------------------------------------
