@@ -405,3 +405,30 @@ def _order_of(computation):
     plan = compile_computation(computation)
     by_key = {p.key: p for p in computation.printed}
     return lambda key: dependency_key(plan, by_key[key])
+
+
+def test_half_factor_says_whether_the_file_has_a_half():
+    inputs, targets = [0.05, 0.1], [0.01]
+    plan = compile_computation(network_file({}, inputs, targets))  # mse: no ½ of its own
+    (loss,) = rerun(plan, Mistake("half-factor", "", scale=("E", 0.5, True)), [Query("E")])
+    found = assert_named(
+        network_file({"E": shown(loss, 8)}, inputs, targets),
+        ["E"],
+        [],
+        "half-factor",
+        "E with a ½ the file does not have (halved)",
+        drawn=False,
+    )
+    neuron = seed_neuron({})  # 0.5*(t - p)**2
+    (loss,) = rerun(
+        compile_computation(neuron), Mistake("", "", scale=("E", 2.0, True)), [Query("E")]
+    )
+    assert_named(
+        seed_neuron({"E": shown(loss, 8)}),
+        ["E"],
+        [],
+        "half-factor",
+        "E without its ½ (doubled)",
+        drawn=False,
+    )
+    assert found.first_divergent == "E"

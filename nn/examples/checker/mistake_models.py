@@ -186,15 +186,32 @@ def _squared_errors(plan: Plan) -> list[str]:
     return found
 
 
+def _has_half(plan: Plan, step: str) -> bool:
+    """Whether the step's expression has a ½ of its own (``0.5*...`` or ``.../2``)."""
+    program = plan.programs[step]
+    for i, instruction in enumerate(program):
+        if instruction.kind == "number" and instruction.argument == 0.5:
+            return True
+        divides = i + 1 < len(program) and program[i + 1].kind == "binary"
+        divides = divides and program[i + 1].argument == "/"
+        if instruction.kind == "number" and instruction.argument == 2.0 and divides:
+            return True
+    return False
+
+
 def half_factor(plan: Plan, wrong: list[Printed]) -> list[Variant]:
-    """A squared error's ½ dropped (doubled) or taken twice (halved): value and derivatives,
-    or the derivatives alone."""
+    """A squared error's ½ dropped (doubled) or taken twice (halved), or one added where
+    the file has none: in the value and the derivatives, or in the derivatives alone."""
     variants = []
     for step in _squared_errors(plan):
         targets = _affected(plan, step, wrong)
         if not targets:
             continue
-        for c, how in ((2.0, "without its ½ (doubled)"), (0.5, "with its ½ taken twice (halved)")):
+        if _has_half(plan, step):
+            hows = ((2.0, "without its ½ (doubled)"), (0.5, "with its ½ taken twice (halved)"))
+        else:
+            hows = ((0.5, "with a ½ the file does not have (halved)"), (2.0, "doubled"))
+        for c, how in hows:
             for value_too, where in ((True, ""), (False, ", in its derivatives only")):
                 mistake = Mistake("half-factor", f"{step} {how}{where}", scale=(step, c, value_too))
                 variants.append(Variant(mistake, targets))

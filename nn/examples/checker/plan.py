@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import autograd_lite
-from autograd_lite import ArgumentError, AutogradError
+from autograd_lite import ArgumentError, ExampleFileError
 
 from .computation import Computation, Printed
 from .program import Program, compile_expression, names_used
@@ -54,12 +53,9 @@ class Plan:
         return lower in self.below[upper]
 
 
-def file_error(message: str) -> AutogradError:
-    """The checker's error for a file whose computation fails (the file engineer's class)."""
-    error_class = getattr(autograd_lite, "ExampleFileError", None)
-    if error_class is None:
-        error_class = getattr(autograd_lite.errors, "ExampleFileError", ArgumentError)
-    return error_class(message)
+def file_error(message: str) -> ExampleFileError:
+    """The checker's error for a file whose computation fails: it names the file and the line."""
+    return ExampleFileError(message)
 
 
 def where(computation: Computation, line: int) -> str:
