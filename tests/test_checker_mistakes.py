@@ -176,13 +176,21 @@ def test_sign_of_the_whole_number(network):
 @SETTINGS
 @given(random_network(), st.data())
 def test_perceptron_rule_and_derivative_at_output(network, data):
-    activations = frozenset(s.name for s in network.steps if s.name.startswith("a"))
+    activations = sorted(s.name for s in network.steps if s.name.startswith("a"))
     at_output = data.draw(st.booleans())
     rule = activation_at_output if at_output else activation_as_one
     model = "derivative-at-output" if at_output else "perceptron-rule"
-    mistake = Mistake(model, "", activation_rule=rule, activation_steps=activations)
+    chosen = activations
+    if at_output and data.draw(st.booleans()):  # one activation alone, the others right
+        chosen = [data.draw(st.sampled_from(activations))]
+    mistake = Mistake(model, "", activation_rule=rule, activation_steps=frozenset(chosen))
     wrong, right = keys_for(network, data.draw)
-    assert_named(injected(network, mistake, wrong, right), wrong, right, model)
+    found = assert_named(injected(network, mistake, wrong, right), wrong, right, model)
+    if len(chosen) == 1 and at_output:
+        for explained in found.by_quantity.values():
+            details = [e.detail for e in explained if e.model == model]
+            assert f"'({chosen[0]}) for " in details[0]
+            assert len(activations) == 1 or any("; " not in d for d in details)
 
 
 @SETTINGS
