@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import Value
 from .errors import ArgumentError, ArgumentTypeError
@@ -22,6 +22,9 @@ from .naming import derivative, format_number
 from .ops import OPS
 from .records import drop_repeats
 from .trace import Contribution, ForwardStep, Trace, explain
+
+if TYPE_CHECKING:
+    from .practice_widgets import PracticeWidgets
 
 DEFAULT_SIGNIFICANT = 3
 """Digits a typed answer must share with the trace's number, by default."""
@@ -158,13 +161,20 @@ def practice(
     significant: int = DEFAULT_SIGNIFICANT,
     ask: Callable[[str], str] | None = None,
     say: Callable[[str], object] | None = None,
-) -> PracticeScore:
+) -> PracticeScore | PracticeWidgets:
     """Ask every step of the trace in a terminal: type each value, local derivative, product.
 
     A wrong answer is told so, with the hint, and asked again; an empty answer (or ``?``)
     reveals it; ``q`` (or end of input) stops. Returns the ``PracticeScore``. ``ask`` and
-    ``say`` default to ``input`` and ``print``.
+    ``say`` default to ``input`` and ``print``. Inside Jupyter (an IPython kernel), with
+    neither given, it shows the same questions as widgets instead and returns them
+    (``practice_widgets.PracticeWidgets``, whose ``score`` counts the answers).
     """
+    if ask is None and say is None:
+        from .practice_widgets import in_kernel
+
+        if in_kernel():
+            return _widgets(subject, significant)
     ask = ask or input
     say = say or print
     if isinstance(subject, Value):
@@ -190,6 +200,19 @@ def practice(
             score.questions += 1
     say(str(score))
     return score
+
+
+def _widgets(subject: Trace | Value, significant: int) -> PracticeWidgets:
+    from IPython.display import display
+
+    from .practice_widgets import PracticeWidgets
+
+    trace = explain(subject) if isinstance(subject, Value) else subject
+    if not isinstance(trace, Trace):
+        raise ArgumentTypeError(f"practice() takes a Trace or a Value, got {type(trace).__name__}")
+    shown = PracticeWidgets(trace, significant)
+    display(shown)
+    return shown
 
 
 def _ask_one(question, significant, derivatives, score, ask, say) -> bool:
