@@ -14,11 +14,15 @@ import sys
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import autograd_lite
 from autograd_lite import NotFoundError, ShadowedModuleError
 
 from .report import ExampleResult, Quantity, agreement
+
+if TYPE_CHECKING:
+    from .checker.result import CheckResult
 
 NN_API = ("Module", "MLP", "SGD", "fit")
 """Names the examples use from ``nn``: a module called ``nn`` without them is not ours."""
@@ -74,6 +78,16 @@ def module(name: str) -> ModuleType:
     return import_module(f"{__name__}.{CATALOGUE[name]}")
 
 
+def check(source: str | Path | dict) -> CheckResult:
+    """Check a worked-example file (a TOML path, or a dict of its shape): ``checker.check``.
+
+    Imported when first called, so listing the catalogue stays cheap.
+    """
+    from .checker import check as check_file
+
+    return check_file(source)
+
+
 def run(name: str, **options: object) -> ExampleResult:
     """Compute example ``name`` and return its result (quantities, trace, graph)."""
     return module(name).run(**options)
@@ -84,6 +98,7 @@ __all__ = [
     "ExampleResult",
     "Quantity",
     "agreement",
+    "check",
     "check_nn",
     "module",
     "names",

@@ -151,7 +151,7 @@ class CheckResult:
         if self.path:
             lines.append(f"  file: {self.path}")
         lines.append("")
-        lines += text_table([HEADERS, *self.rows(digits)], max_width=44)
+        lines += [line.rstrip() for line in text_table([HEADERS, *self.rows(digits)], max_width=44)]
         lines.append("")
         lines += self._findings(digits)
         return "\n".join(lines)
