@@ -1,9 +1,9 @@
 """The catalogue's checker files (nn/examples/files/*.toml): shipped, well formed, and honest.
 
 Each file states one article's fixed computation and the digits it printed. Here every
-file is read as plain TOML, without the checker, so a typo in a file is caught even where
-the checker itself is wrong: each expression names only leaves and earlier steps, each
-printed number is a string of digits naming a leaf or a step.
+file is also read as plain TOML, so a typo in a file is caught even where the checker is
+wrong: each expression names only leaves and earlier steps, each printed number is a
+string of digits naming a leaf or a step (for a ``[network]``, the names it generates).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+
+from nn.examples._checked import Checked
 
 try:
     import tomllib
@@ -31,15 +33,22 @@ def load(name: str) -> dict:
 
 
 def test_the_catalogue_ships_its_files():
-    assert {"gad_neuron.toml", "brownlee_contrived.toml", "jagtap_neuron.toml"} <= set(NAMES)
+    assert set(NAMES) == {
+        "brownlee_contrived.toml",
+        "gad_mlp.toml",
+        "gad_neuron.toml",
+        "jagtap_neuron.toml",
+        "prakash_333_replay.toml",
+    }
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_expression_names_only_what_is_defined_above_it(name):
     data = load(name)
     assert data["title"] and data["source"]
-    defined = set(data["values"])
-    for step, text in data["forward"].items():
+    assert "forward" in data or "network" in data
+    defined = set(data.get("values", {}))
+    for step, text in data.get("forward", {}).items():
         tree = ast.parse(text, mode="eval")
         called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)}
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
@@ -52,7 +61,9 @@ def test_every_expression_names_only_what_is_defined_above_it(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_every_printed_number_is_digits_of_a_defined_quantity(name):
     data = load(name)
-    defined = set(data["values"]) | set(data["forward"])
+    read = Checked.shipped(name.removesuffix(".toml")).computation  # [network] names too
+    defined = set(read.values) | {step.name for step in read.steps}
+    assert set(data.get("values", {})) | set(data.get("forward", {})) <= defined
     steps = data.get("train", {}).get("steps", 0)
     for key, text in data["printed"].items():
         assert isinstance(text, str), (key, text)

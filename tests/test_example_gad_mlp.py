@@ -14,7 +14,9 @@ import mpmath
 import pytest
 
 from autograd_lite import GraphChangedError, draw, topological_order
+from nn.examples import agreement
 from nn.examples import gad_mlp as example
+from nn.examples._checked import Checked
 from tests.cli import example_table
 from tests.numeric import central_differences
 from tests.reference import check_printed_numbers, reference
@@ -240,3 +242,18 @@ def test_the_command_line_prints_the_table():
     assert "0.199806309803" in lines[GD + "predict([0.2,3.1,1.7])_after_500"]
     assert "MLP.py does not compute the exact gradient" in done.stdout
     assert "Forward pass" not in done.stdout
+
+
+def test_the_checker_file_holds_the_seed0_weights_and_mlp_pys_first_step():
+    step0 = Checked.shipped("gad_mlp")
+    values = step0.computation.values
+    for layer, matrix in enumerate(WEIGHTS, 2):  # the file numbers layers from the inputs'
+        for j, row in enumerate(matrix, 1):
+            for i, w in enumerate(row, 1):
+                assert values[f"w{layer}_{j}_{i}"] == w
+    # it prints MLP.py's output weights after one step: each moved by the first's increment
+    keys = [f"w5_1_{j}@1" for j in range(1, 5)]
+    book = [float(step0.printed[k]) for k in keys]
+    assert book == pytest.approx([w - 0.123368146 for w in WEIGHTS[3][0]], abs=1e-9)
+    words = [agreement(step0.printed[k], v) for k, v in zip(keys, step0.values(keys))]
+    assert words == ["rounded", "MISMATCH", "MISMATCH", "MISMATCH"]

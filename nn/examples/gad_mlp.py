@@ -14,6 +14,10 @@ The article prints no number for this run, so every quantity here is computed (a
 confirmed in the tests by a hand-written backpropagation, finite differences and,
 when installed, torch).
 
+The first step (forward pass, every weight's gradient, the updated weights) is the
+checker file ``files/gad_mlp.toml``, in the ``[network]`` form, and its numbers here are
+the checker's; the 500 iterations are trained here, from the same weights, with ``nn``.
+
 The book's own code does not compute the exact gradient. MLP.py moves every
 output-layer weight by the increment of the first one (``layer_weights_grads[0][0]``);
 chaining back into the last hidden layer it uses only the first output weight, and
@@ -30,11 +34,13 @@ rather than matching MLP.py value by value.
 from __future__ import annotations
 
 import random
+from functools import partial
 from itertools import pairwise
 
 from autograd_lite import Value, explain, no_grad
 from nn import MLP, SGD
 
+from ._checked import Checked
 from .report import ExampleResult, Quantity
 
 TITLE = "Seed 002, Ahmed Gad's book code (Ch09): a 3-7-5-4-1 sigmoid MLP, exact gradient descent"
@@ -108,6 +114,18 @@ def labelled_forward(model: MLP) -> tuple[list[list[Value]], Value]:
     return activations, error
 
 
+def _per_weight(key: str) -> list[list[list[str]]]:
+    """A key of ``files/gad_mlp.toml`` for every weight, one (n_out, n_in) matrix a layer; its
+    names number layers from the inputs' (``w5_1_3``: output neuron 1, from unit 3 below)."""
+    return [
+        [
+            [key.format(layer=layer, j=j, i=i) for i in range(1, n_in + 1)]
+            for j in range(1, n_out + 1)
+        ]
+        for layer, (n_in, n_out) in enumerate(pairwise(SIZES), 2)
+    ]
+
+
 def predict(model: MLP, x: tuple[float, ...]) -> float:
     with no_grad():
         return model(list(x)).data
@@ -134,29 +152,35 @@ def run() -> ExampleResult:
         error.backward()
         if iteration == 0:  # the snapshot of step 0, taken before the update moves the weights
             trace = explain(first_error)
-            grads = model.weights(grad=True)
         optimizer.step()
-        if iteration == 0:
-            updated = model.weights()
         if first_within is None and abs(Y - p.data) <= TOLERANCE:
             first_within = iteration
             book_stop = {"pred": p.data, "new": predict(model, NEW_SAMPLE)}
 
-    output_grads = grads[-1][0]
+    step0 = Checked.shipped("gad_mlp")  # the first step, as the example checker computes it
+    output_grads = step0.values(_per_weight("dE/dw{layer}_{j}_{i}")[-1][0])
     exact_increments = [-LEARNING_RATE * g for g in output_grads]
     book_increments = [-LEARNING_RATE * output_grads[0]] * len(output_grads)
     gd = "seed0.exact_gd."
     q = Quantity
+    computed = partial(step0.quantity, printed=False)
     quantities = [
-        q(
+        computed(
             "seed0.step0.hidden_activations",
-            [[a.data for a in layer] for layer in activations[:-1]],
+            [[f"a{layer}_{j}" for j in range(1, n + 1)] for layer, n in enumerate(SIZES[1:-1], 2)],
             note="layers of 7, 5 and 4 sigmoid neurons",
         ),
-        q("seed0.step0.pred", activations[-1][0].data),
-        q("seed0.step0.E", first_error.data, note="(p - y)^2"),
-        q("seed0.step0.grads(exact, per layer, shape n_out x n_in)", grads),
-        q("seed0.step0.updated_weights(exact GD)", updated, note=f"W - {LEARNING_RATE} dE/dW"),
+        computed("seed0.step0.pred", "a5_1"),
+        computed("seed0.step0.E", "E", note="(p - y)^2"),
+        computed(
+            "seed0.step0.grads(exact, per layer, shape n_out x n_in)",
+            _per_weight("dE/dw{layer}_{j}_{i}"),
+        ),
+        computed(
+            "seed0.step0.updated_weights(exact GD)",
+            _per_weight("w{layer}_{j}_{i}@1"),
+            note=f"W - {LEARNING_RATE} dE/dW",
+        ),
         q(
             gd + "pred_E_before_update_at_iters_0,1,2,9,99,499",
             [[predictions[i], errors[i]] for i in CHECKPOINTS],
