@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import NotSymbolic, grads_name, local_expressions, namespace
+from .codegen import grads_name, local_expressions, namespace
 from .ops import OPS, Op
 
 MAX_OPERANDS = 256
@@ -54,7 +54,7 @@ def source(op: Op, count: int) -> str | None:
     constant = "k" if op.has_constant else None
     try:
         locals_ = local_expressions(op, "out", names, constant)
-    except (NotSymbolic, TypeError, ArithmeticError, ValueError):
+    except Exception:  # noqa: BLE001 (a learner's rule run on symbols may fail any way)
         return None
     if len(locals_) != count or any(grads_name(op) in text for text in locals_):
         return None  # the generator fell back to calling the rule: nothing to gain
@@ -90,8 +90,11 @@ def _compile(op: Op, count: int) -> Rule | None:
     if text is None:
         return None
     scope = namespace((op,))
-    # text codegen wrote from the row's own rule, nothing else
-    exec(compile(text, f"<backward rule {op.name}, {count} operands>", "exec"), scope)  # noqa: S102
+    try:  # text codegen wrote from the row's own rule, nothing else
+        code = compile(text, f"<backward rule {op.name}, {count} operands>", "exec")
+    except SyntaxError:  # a learner's row whose text does not read back: use its rule
+        return None
+    exec(code, scope)  # noqa: S102
     return scope[f"backward_{_identifier(op.name)}"]
 
 

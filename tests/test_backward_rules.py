@@ -120,6 +120,16 @@ def test_a_rule_the_generator_cannot_read_is_called_as_it_is():
     assert x.grad == 2.0 * math.cos(0.7)
 
 
+def test_a_rule_that_fails_on_symbols_any_way_is_called_as_it_is():
+    # floats have .conjugate(); the generator's symbols do not (an AttributeError)
+    same = Op("same", lambda a: f"same({a})", lambda a: a, lambda out, a: (a.conjugate() / a,))
+    x = Value(1.5)
+    y = apply(same, x) * 3.0
+    assert rule_for(y.parents[0]) is None
+    y.backward()
+    assert x.grad == 3.0
+
+
 def test_wide_nodes_use_the_rule_as_it_is():
     xs = [Value(float(i)) for i in range(MAX_OPERANDS + 1)]
     total = apply(OPS["sum"], *xs)
