@@ -12,7 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ArgumentError
-from .practice import DEFAULT_SIGNIFICANT, PracticeScore, agrees, hint_text, practice_data
+from .practice_questions import (
+    DEFAULT_SIGNIFICANT,
+    PracticeScore,
+    agrees,
+    hint_text,
+    practice_data,
+)
 from .trace import Trace
 
 
@@ -163,13 +169,3 @@ class PracticeWidgets:
 
     def __repr__(self) -> str:
         return f"<PracticeWidgets for {self.trace.root_name}: {self.score}>"
-
-
-def in_kernel() -> bool:
-    """Whether this runs inside an IPython kernel (Jupyter), not a terminal IPython or Python."""
-    import sys
-
-    if "IPython" not in sys.modules:  # never import IPython just to find out
-        return False
-    shell = sys.modules["IPython"].get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None

@@ -26,7 +26,7 @@ from .fit import FONT_SIZE, MIN_TEXT_PX
 from .grouping import Neuron, check_group, find_neurons, hidden_by
 from .ids import in_edge_id, op_id, step_edges
 from .naming import check_digits, derivative, format_number
-from .practice import practice_data
+from .practice_questions import practice_data
 from .render import draw
 from .render_labels import notes_by_id
 from .stepper_svg import neuron_detail, numbers_to_slots

@@ -20,7 +20,8 @@ from autograd_lite.errors import ArgumentError
 
 widgets = pytest.importorskip("ipywidgets")
 
-from autograd_lite.practice_widgets import PracticeWidgets, in_kernel
+from autograd_lite.practice import in_kernel
+from autograd_lite.practice_widgets import PracticeWidgets
 
 
 @pytest.fixture
