@@ -149,6 +149,8 @@ def test_unknown_and_missing_keys(tmp_path, old, new, expected):
 def test_missing_sections(tmp_path):
     no_forward = GOOD[: GOOD.index("[forward]")] + GOOD[GOOD.index("[printed]") :]
     assert "missing section [forward] (named steps) or [network]" in refused(tmp_path, no_forward)
+    no_steps = GOOD[: GOOD.index("[forward]") + 10] + GOOD[GOOD.index("[printed]") :]
+    assert "line 12, [forward]: no steps" in refused(tmp_path, no_steps)
     no_printed = GOOD[: GOOD.index("[printed]")]
     assert "missing section [printed]" in refused(tmp_path, no_printed)
     with pytest.raises(ExampleFileError, match=r"\[values\]: must be a section"):

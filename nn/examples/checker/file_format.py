@@ -3,19 +3,16 @@
 Sections: ``title`` and ``source``; ``[values]`` (the leaves); ``[forward]`` (named steps,
 each an expression over the names above it, ``expressions.py``) or ``[network]`` (matrices,
 ``network.py``), or both; ``[train]`` (plain gradient descent) and ``[printed]`` (what the
-article printed, as strings). Quantities in ``[printed]``: ``name``, ``dA/dB``, ``name@K``
-and ``dA/dB@K``.
+article printed, as strings; ``quantities.py``).
 
 Every limit is in ``limits.py``, and named in the message of a file that exceeds it.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import warnings
 from collections.abc import Mapping
-from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -27,14 +24,13 @@ from .expressions import ExpressionError, did_you_mean, name_problem, operations
 from .limits import (
     MAX_FILE_BYTES,
     MAX_OPERATIONS,
-    MAX_PRINTED,
-    MAX_PRINTED_CHARS,
     MAX_STEPS,
     MAX_TRAINING_STEPS,
     MAX_TRAINING_WORK,
     MAX_VALUES,
 )
 from .network import NetworkPart, network_part
+from .quantities import check_quantities, printed_quantities
 from .toml_lines import FileContext
 
 if sys.version_info >= (3, 11):
@@ -44,10 +40,6 @@ else:  # pragma: no cover - Python 3.10
 
 SECTIONS = ("title", "source", "values", "forward", "network", "train", "printed")
 TRAIN_KEYS = ("loss", "learning_rate", "parameters", "steps")
-
-_NAME = r"[A-Za-z][A-Za-z0-9_]*"
-QUANTITY = re.compile(rf"(?:d(?P<of_d>{_NAME})/d(?P<wrt>{_NAME})|(?P<of>{_NAME}))(?:@(?P<k>\d+))?")
-PRINTED_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Source = str | PathLike | Mapping[str, Any]
 
@@ -136,9 +128,13 @@ def _build(data: dict[str, Any], context: FileContext, path: str | None) -> Comp
         for name, value in network.values.items():
             values[name] = value
     steps = _steps(data.get("forward", {}), context, values, network)
-    printed = _printed(data["printed"], context, messages)
+    if not steps:
+        raise ExampleFileError(
+            f'{context.where("forward")}: no steps; add name = "expression" lines'
+        )
+    printed = printed_quantities(data["printed"], context, messages)
     training = _training(data.get("train"), context, values, steps, printed, network)
-    _check_quantities(printed, context, values, steps, training)
+    check_quantities(printed, context, values, steps, training)
     for message in messages:
         warnings.warn(message, ExampleFileWarning, stacklevel=3)
     return Computation(
@@ -230,57 +226,6 @@ def _short(text: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-def _printed(table: Mapping, context: FileContext, messages: list[str]) -> list[Printed]:
-    if len(table) > MAX_PRINTED:
-        raise ExampleFileError(
-            f"{context.where('printed')}: {len(table):,} quantities; the limit is {MAX_PRINTED:,}"
-        )
-    printed = []
-    for key, value in table.items():
-        where = f"printed.{key}"
-        match = QUANTITY.fullmatch(key)
-        if match is None:
-            raise ExampleFileError(
-                f"{context.where(where)}: {key!r} is not a quantity; write name, dA/dB, name@K "
-                'or dA/dB@K (K: updates run first), for example h1, "dE/dw1", "w1@1"'
-            )
-        of = match["of"] or match["of_d"]
-        after = int(match["k"]) if match["k"] is not None else 0
-        text = _printed_text(value, context, where, messages)
-        printed.append(Printed(key, of, match["wrt"], after, text, context.line(where)))
-    return printed
-
-
-def _printed_text(value: object, context: FileContext, key: str, messages: list[str]) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = repr(context.number(value, key))
-        text = str(value) if isinstance(value, int) else text
-        messages.append(
-            f"{context.where(key)}: the printed number {value!r} is a bare TOML number, read as "
-            f"{text!r}: trailing zeros are lost (0.50 reads as 0.5, which changes how it is "
-            f'compared); write printed numbers as strings, "{text}"'
-        )
-        return text
-    if not isinstance(value, str):
-        raise ExampleFileError(
-            f"{context.where(key)}: a printed number is a string of the article's digits, "
-            f'such as "0.5449"; got {value!r}'
-        )
-    text = value.strip()
-    if len(text) > MAX_PRINTED_CHARS or not PRINTED_NUMBER.fullmatch(text):
-        raise ExampleFileError(
-            f"{context.where(key)}: {_short(value)} is not a number; a printed number is the "
-            f'article\'s digits, such as "0.5449", "-1.2e-3" or "66" (at most '
-            f"{MAX_PRINTED_CHARS} characters)"
-        )
-    exponent = Decimal(text).adjusted()
-    if abs(exponent) > 400:
-        raise ExampleFileError(
-            f"{context.where(key)}: {text!r} is beyond what a float holds (about 1e-324 to 1e308)"
-        )
-    return text
-
-
 def _training(
     table: Mapping | None,
     context: FileContext,
@@ -361,37 +306,3 @@ def _parameters(
         twice = next(n for n in names if names.count(n) > 1)
         raise ExampleFileError(f"{context.where(key)}: {twice!r} is listed twice")
     return tuple(names)
-
-
-def _check_quantities(
-    printed: list[Printed],
-    context: FileContext,
-    values: Mapping[str, float],
-    steps: list[Step],
-    training: Training | None,
-) -> None:
-    step_names = {step.name for step in steps}
-    known = list(values) + [step.name for step in steps]
-    for quantity in printed:
-        where = context.where(f"printed.{quantity.key}")
-        for name in (quantity.of, quantity.wrt):
-            if name is not None and name not in values and name not in step_names:
-                hint = did_you_mean(name, known)
-                raise ExampleFileError(
-                    f"{where}: unknown quantity: no leaf or step is named {name!r}{hint}"
-                )
-        if quantity.wrt is not None and quantity.of not in step_names:
-            raise ExampleFileError(
-                f"{where}: {quantity.of!r} is a leaf, not a step; a derivative dA/dB is of a "
-                "step A (with respect to a leaf or an earlier step B)"
-            )
-        if quantity.after and training is None:
-            raise ExampleFileError(
-                f"{where}: @{quantity.after} means after {quantity.after} updates, and the file "
-                "has no [train] section"
-            )
-        if training is not None and quantity.after > training.steps:
-            raise ExampleFileError(
-                f"{where}: @{quantity.after} is beyond the {training.steps} updates of [train] "
-                f"steps; raise steps to at least {quantity.after}"
-            )
