@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-
 import workloads
 
 NAMES = {
@@ -33,8 +31,9 @@ MAX_LONG_CHAIN_SECONDS = 5.0
 MAX_LONG_CHAIN_BYTES = 500 * 10**6
 
 
-def _median(samples: list | str) -> float | None:
-    return statistics.median(samples) if isinstance(samples, list) and samples else None
+def _best(samples: list | str) -> float | None:
+    """The fastest sample: on a shared machine, the one least slowed by other work."""
+    return min(samples) if isinstance(samples, list) and samples else None
 
 
 def _megabytes(n: float) -> str:
@@ -42,23 +41,23 @@ def _megabytes(n: float) -> str:
 
 
 def table(seconds: dict, memory: dict, memory_n: int, long_chains: dict, long_n: int) -> str:
-    """Markdown: median seconds with the ratios to micrograd and to the float floor; then memory."""
+    """Markdown: the best sample's seconds, its ratios to micrograd and to the floor; then memory."""
     lines = [
-        "| workload | engine | median seconds | speed-up over micrograd¹ | times the float floor |",
+        "| workload | engine | best seconds | speed-up over micrograd¹ | times the float floor |",
         "|---|---|---:|---:|---:|",
     ]
     for workload, by_engine in seconds.items():
-        reference = _median(by_engine.get(REFERENCE.get(workload, "micrograd"), []))
-        floor = _median(by_engine.get("floats", []))
+        reference = _best(by_engine.get(REFERENCE.get(workload, "micrograd"), []))
+        floor = _best(by_engine.get("floats", []))
         for engine, samples in by_engine.items():
-            median = _median(samples)
-            if median is None:
+            best = _best(samples)
+            if best is None:
                 lines.append(f"| {workload} | {NAMES[engine]} | {samples} | | |")
                 continue
-            speedup = f"{reference / median:.1f}x" if reference else "-"
-            over_floor = f"{median / floor:.1f}x" if floor else "-"
+            speedup = f"{reference / best:.1f}x" if reference else "-"
+            over_floor = f"{best / floor:.1f}x" if floor else "-"
             lines.append(
-                f"| {workload} | {NAMES[engine]} | {median:.3g} | {speedup} | {over_floor} |"
+                f"| {workload} | {NAMES[engine]} | {best:.3g} | {speedup} | {over_floor} |"
             )
     chain = workloads.power_of_ten(long_n)
     lines += [
@@ -120,7 +119,7 @@ def _ratio_lines(seconds: dict) -> list[str]:
     lines = []
     for workload, by_engine in seconds.items():
         base = REFERENCE.get(workload, "micrograd")
-        ours, theirs = _median(by_engine.get("autograd_lite", [])), _median(by_engine.get(base, []))
+        ours, theirs = _best(by_engine.get("autograd_lite", [])), _best(by_engine.get(base, []))
         goal = next((v for k, v in SPEEDUP_TARGETS.items() if workload.startswith(k)), None)
         if goal is not None:
             if ours is None or theirs is None:
@@ -128,18 +127,18 @@ def _ratio_lines(seconds: dict) -> list[str]:
             else:
                 text = f"{workload}: {theirs / ours:.2f}x faster than {NAMES[base]} (target >= {goal:g}x)"
                 lines.append(_verdict(theirs / ours >= goal, text))
-        floor = _median(by_engine.get("floats", []))
+        floor = _best(by_engine.get("floats", []))
         limit = next((v for k, v in FLOOR_TARGETS.items() if workload.startswith(k)), None)
         if limit is not None and ours is not None and floor is not None:
             text = f"{workload}: {ours / floor:.2f}x the float floor's time (target <= {limit:g}x)"
             lines.append(_verdict(ours / floor <= limit, text))
-        fused = _median(by_engine.get("fused", []))
+        fused = _best(by_engine.get("fused", []))
         if fused is not None and theirs is not None:
             lines.append(
                 f"INFO  {workload} with dot, vsum and softmax: {theirs / fused:.2f}x faster than "
                 f"{NAMES[base]}, {ours / fused:.2f}x faster than with operators"
             )
-        compiled = _median(by_engine.get("compiled", []))
+        compiled = _best(by_engine.get("compiled", []))
         if workload == "MLP step":
             if compiled is None or ours is None or floor is None:
                 lines.append("FAIL  MLP step, compiled: not measured (no compile_graph?)")
