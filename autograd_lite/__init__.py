@@ -5,6 +5,7 @@ Every operation is one row of ``OPS`` (forward and local derivatives side by sid
 """
 
 from .chain import ChainDerivation, ChainFactor, ChainPath, chain
+from .compiler import compile_graph
 from .engine import Value, allow_nonfinite, local_grads, no_grad, topological_order
 from .errors import (
     ArgumentError,
@@ -40,6 +41,7 @@ from .gradients import grad
 from .naming import NodeName, format_number, node_names
 from .ops import OPS, Op, number
 from .practice import PracticeScore, practice
+from .program import Program
 from .render import draw, save_svg
 from .stepper import StepperPage, save_html, stepper_page
 from .trace import BackwardStep, Contribution, ForwardStep, Trace, TracedNode, explain
@@ -77,6 +79,7 @@ __all__ = [
     "Op",
     "OperandTypeError",
     "PracticeScore",
+    "Program",
     "ShadowedModuleError",
     "StepperPage",
     "TorchConversionError",
@@ -88,6 +91,7 @@ __all__ = [
     "allow_nonfinite",
     "apply",
     "chain",
+    "compile_graph",
     "dot",
     "draw",
     "explain",

@@ -332,7 +332,7 @@ def namespace(ops: Sequence[Op] = ()) -> dict[str, Any]:
 
     names: dict[str, Any] = {"exp": math.exp, "log": math.log, "tanh": math.tanh}
     names["sqrt"] = math.sqrt
-    for op in (*table.OPS.values(), *ops):
+    for op in {id(op): op for op in (*table.OPS.values(), *ops)}.values():
         names[forward_name(op)] = op.forward
         names[grads_name(op)] = op.local_grads
     return names

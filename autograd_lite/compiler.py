@@ -1,0 +1,217 @@
+"""``compile_graph``: a recorded graph as straight-line Python, one line per step of the engine.
+
+The forward pass is one assignment per node, in the order the graph was built; the
+backward pass is one line per chain-rule product, in the order ``backward()`` applies
+them (reversed topological order, each node's operands in order), each gradient summed
+in the same order, so the numbers are the engine's bit for bit. Every expression comes
+from the node's row of the table through ``codegen``: no derivative is written here.
+
+The straight-line code computes every product, also those the engine skips (it passes
+nothing on from a node whose gradient is 0.0): a product of 0.0 changes no sum. A
+program whose code meets an exception or a number that is not finite (any node, any
+leaf's gradient) hands the same numbers to the engine (``recording.replay``), so it
+raises what the engine raises, with its message.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from . import codegen
+from .engine import Value
+from .program import Program
+from .recording import Recording, record
+from .repeats import find_runs
+from .templates_code import template_source
+
+MAX_INLINE_OPERANDS = 64
+"""Beyond this many operands a row's forward is called by name (no 10,000-term expression)."""
+RESERVED = (
+    set(keyword.kwlist) | set(dir(builtins)) | set(codegen.namespace()) | {"program", "forward"}
+)
+
+
+def compile_graph(root: Value, inputs: Sequence[Value], *, comments: bool = True) -> Program:
+    """Record the graph under ``root`` and return it as a ``Program`` of straight-line Python.
+
+    ``inputs`` are the leaves that change between calls (parameters, data), in the order
+    ``prog(values)`` takes their numbers; every other leaf is a constant of the program.
+    ``prog(values)`` returns ``(out, grads)``, bit-identical to a forward pass and
+    ``backward()`` on the same numbers; ``prog.forward(values)`` returns ``out`` only.
+
+    Recording freezes the graph's shape: a Python ``if`` on a value's ``.data`` taken
+    while the graph was built is not taken again (as with ``torch.jit.trace``). The rows'
+    own branches (relu's, the hinge of max_margin) are decided anew on every call.
+    ``comments`` adds each node's number at record time to its line.
+    """
+    rec = record(root, inputs)
+    return Program(rec, *generate(rec, comments=comments))
+
+
+@dataclass
+class _Namer:
+    """Variable names: labels where they are valid and free, else ``v3``; gradients ``grad_*``."""
+
+    taken: set[str] = field(default_factory=lambda: set(RESERVED))
+
+    def fresh(self, wanted: str, fallback: str) -> str:
+        name = wanted if wanted.isidentifier() and not wanted.startswith("_") else fallback
+        base, n = name, 1
+        while name in self.taken:
+            n += 1
+            name = f"{base}_{n}"
+        self.taken.add(name)
+        return name
+
+
+def constant_text(k: object) -> str:
+    return codegen.number_text(k).text
+
+
+def _comment(x: float) -> str:
+    return f"  # {x:.6g}"
+
+
+def _product(local: codegen.Symbol, grad: str) -> str:
+    """``local * grad`` as the engine multiplies; ``1.0 * g`` is ``g`` and ``-1.0 * g`` is ``-g``."""
+    if local.text == "1.0":
+        return grad
+    if local.text == "-1.0":
+        return f"-{grad}"
+    text = f"({local.text})" if local.binding < codegen.PRODUCT else local.text
+    return f"{text} * {grad}"
+
+
+def forward_line(rec: Recording, j: int, name, comments: bool) -> str:
+    node = rec.nodes[j]
+    texts = [name(r) for r in node.operands]
+    k = constant_text(node.constant) if node.op.has_constant else None
+    if len(texts) > MAX_INLINE_OPERANDS:
+        expr = f"{codegen.forward_name(node.op)}({', '.join(texts + ([k] if k else []))})"
+    else:
+        expr = codegen.forward_symbol(node.op, texts, k).text
+    return f"{name(j)} = {expr}" + (_comment(node.data) if comments else "")
+
+
+def backward_lines(rec: Recording, j: int, name, grad, assigned: set[int]) -> list[str]:
+    """One line per product of node ``j``: ``grad_parent += local * grad_node``."""
+    node = rec.nodes[j]
+    texts = [name(r) for r in node.operands]
+    k = constant_text(node.constant) if node.op.has_constant else None
+    lines = []
+    for r, local in zip(node.operands, codegen.local_symbols(node.op, name(j), texts, k)):
+        product = _product(local, grad(j))
+        lines.append(f"{grad(r)} {'+=' if r in assigned else '='} {product}")
+        assigned.add(r)
+    return lines
+
+
+def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
+    """The program's source (``program`` and ``forward``) and the names it calls."""
+    namer = _Namer()
+    leaf_names = [
+        namer.fresh(leaf.label, f"x{leaf.input}" if leaf.input is not None else f"c{i}")
+        for i, leaf in enumerate(rec.leaves)
+    ]
+    node_names = [namer.fresh(node.label, f"v{j}") for j, node in enumerate(rec.nodes)]
+    grad_names = {~i: namer.fresh(f"grad_{n}", f"grad_{n}") for i, n in enumerate(leaf_names)}
+    grad_names |= {j: namer.fresh(f"grad_{n}", f"grad_{n}") for j, n in enumerate(node_names)}
+
+    def name(r: int) -> str:
+        return node_names[r] if r >= 0 else leaf_names[~r]
+
+    def grad(r: int) -> str:
+        return grad_names[r]
+
+    runs = {run.start: run for run in find_runs(rec)}
+    ends = {run.end: run for run in runs.values()}
+    templates: list[str] = []
+    forward: list[str] = []
+    checked = [leaf_names[i] for i in rec.inputs]
+    j = 0
+    while j < len(rec.nodes):
+        run = runs.get(j)
+        if run is None:
+            forward.append(forward_line(rec, j, name, comments))
+            checked.append(node_names[j])
+            j += 1
+            continue
+        t = len(templates) // 2
+        templates += template_source(
+            rec, run, t, _Namer().fresh, forward_line, backward_lines, comments
+        )
+        private = [[leaf_names[leaf] for leaf in leaves] for leaves in run.private]
+        rows = ", ".join(f"({', '.join(p)}{',' if len(p) == 1 else ''})" for p in private)
+        shared = [leaf_names[leaf] for leaf, s in zip(run.slots, run.shared) if s]
+        forward.append(f"t{t}_rows = ({rows},)")
+        call = ", ".join([f"t{t}_rows", *shared])
+        forward.append(f"t{t}_outs, t{t}_saved, t{t}_check = _t{t}_forward({call})")
+        roots = [node_names[end] for _, end in run.spans]
+        forward.append(f"{', '.join(roots)}, = t{t}_outs")
+        checked.append(f"t{t}_check")
+        j = run.end + 1
+    assigned: set[int] = set()
+    backward = [f"{grad(rec.root)} = 1.0"] if rec.nodes else []
+    j = len(rec.nodes) - 1
+    while j >= 0:
+        run = ends.get(j)
+        if run is None:
+            backward += backward_lines(rec, j, name, grad, assigned)
+            j -= 1
+            continue
+        t = next(i for i, r in enumerate(runs.values()) if r is run)
+        shared = [leaf for leaf, s in zip(run.slots, run.shared) if s]
+        passed = [grad(~leaf) if ~leaf in assigned else "0.0" for leaf in shared]
+        seeds = ", ".join(grad(end) for _, end in reversed(run.spans))
+        targets = "".join(grad(~leaf) + ", " for leaf in shared)
+        values = [leaf_names[leaf] for leaf in shared]
+        call = ", ".join([f"t{t}_saved[::-1]", f"t{t}_rows[::-1]", f"({seeds},)", *values, *passed])
+        backward.append(f"({targets}), t{t}_grads, t{t}_gcheck = _t{t}_backward({call})")
+        mine = [
+            "(" + "".join(grad(~leaf) + ", " for leaf in p) + ")" for p in reversed(run.private)
+        ]
+        backward.append(f"{', '.join(mine)}, = t{t}_grads")
+        assigned |= {~leaf for leaf in shared}
+        assigned |= {~leaf for leaves in run.private for leaf in leaves}
+        checked.append(f"t{t}_gcheck")
+        j = run.start - 1
+    forward_checked = list(checked)
+    checked += [grad(~i) for i in range(len(rec.leaves)) if ~i in assigned or rec.root == ~i]
+    if rec.root < 0:
+        backward = [f"{grad(rec.root)} = 1.0"]
+    out = name(rec.root)
+    args = ", ".join(leaf_names[i] for i in rec.inputs)
+    consts = [
+        f"    {leaf_names[i]} = {constant_text(leaf.data)}"
+        for i, leaf in enumerate(rec.leaves)
+        if leaf.input is None
+    ]
+    grads = "".join(f"{grad(~i)} + 0.0, " for i in rec.inputs)
+    lines = [
+        *templates,
+        f"def program({args}):",
+        '    """The forward pass, then one line per chain-rule product, in backward()\'s order."""',
+        *consts,
+        "    # forward",
+        *("    " + line for line in forward),
+        "    # backward: the chain rule, one product per line",
+        *("    " + line for line in backward),
+        f"    return {out}, ({grads}), {_sum(checked)}",
+        "",
+        "",
+        f"def forward({args}):",
+        '    """The forward pass alone."""',
+        *consts,
+        *("    " + line for line in forward),
+        f"    return {out}, {_sum(forward_checked)}",
+    ]
+    namespace = codegen.namespace([n.op for n in rec.nodes])
+    return "\n".join(lines) + "\n", namespace
+
+
+def _sum(names: list[str]) -> str:
+    """``sum`` of the numbers, one call in C: finite exactly when every one is (or it overflowed)."""
+    return f"sum(({''.join(n + ', ' for n in names)}), 0.0)"

@@ -1,0 +1,92 @@
+"""compile_graph on a batch: one function per distinct example subgraph, looped, still bit for bit.
+
+A batch's loss is many copies of one example's graph over shared parameters; the program
+compiles the copy once (``_t0_forward``/``_t0_backward``) and loops over the examples in the
+order ``backward()`` reaches them, so its numbers stay the engine's.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd_lite import Value, compile_graph, vsum
+
+
+def bits(xs) -> list[bytes]:
+    return [struct.pack("<d", x) for x in xs]
+
+
+def batch_graph(hidden, n_examples, seed, labels_as_inputs=True, penalty=True):
+    xs, ys = nn.datasets.make_moons(n_examples, noise=0.1, seed=seed, labels=(-1, 1))
+    model = nn.MLP(2, [hidden, hidden, 1], seed=seed)
+    params = model.parameters()
+    xv = [[Value(a, f"x{i}_{j}") for j, a in enumerate(x)] for i, x in enumerate(xs)]
+    yv = [Value(float(y), f"y{i}") for i, y in enumerate(ys)]
+    losses = [(1.0 - y * model(x)).relu() for x, y in zip(xv, yv)]
+    loss = vsum(losses) / len(losses)
+    if penalty:
+        loss = loss + nn.l2_penalty(params, 1e-4)
+    inputs = params + [v for row in xv for v in row] + (yv if labels_as_inputs else [])
+    return loss, inputs
+
+
+@settings(max_examples=8, deadline=None)
+@given(hidden=st.sampled_from([6, 9]), n=st.integers(30, 60), seed=st.integers(0, 5))
+def test_a_batch_compiles_its_example_once_and_matches_backward_bit_for_bit(hidden, n, seed):
+    loss, inputs = batch_graph(hidden, n, seed, penalty=seed % 2 == 0)
+    prog = compile_graph(loss, inputs)
+    assert prog.source.count("def _t0_forward(") == 1 and "def _t1_forward(" not in prog.source
+    loss.backward()
+    out, grads = prog([v.data for v in inputs])
+    assert bits([out]) == bits([loss.data])
+    assert bits(grads) == bits([v.grad for v in inputs])
+    # new numbers: the engine on a graph built from them
+    loss2, inputs2 = batch_graph(hidden, n, seed + 1, penalty=seed % 2 == 0)
+    loss2.backward()
+    out2, grads2 = prog([v.data for v in inputs2])
+    assert bits([out2]) == bits([loss2.data])
+    assert bits(grads2) == bits([v.grad for v in inputs2])
+
+
+def test_the_source_grows_with_the_model_not_the_batch():
+    small = compile_graph(*batch_graph(8, 40, 0), comments=False)
+    large = compile_graph(*batch_graph(8, 160, 0), comments=False)
+    template = small.source.split("def program(")[0].replace("40 copies", "160 copies")
+    assert large.source.split("def program(")[0] == template
+    # beyond the template, a few words per example: its inputs in the rows and its names
+    per_example = (len(large.source) - len(small.source)) / 120
+    assert per_example < 400
+
+
+def test_constant_labels_make_two_templates_and_stay_exact():
+    loss, inputs = batch_graph(8, 50, 3, labels_as_inputs=False)
+    prog = compile_graph(loss, inputs)
+    loss.backward()
+    out, grads = prog([v.data for v in inputs])
+    assert bits([out, *grads]) == bits([loss.data, *(v.grad for v in inputs)])
+
+
+def test_an_error_inside_a_copy_is_the_engines():
+    from autograd_lite import DomainError
+
+    w = Value(1.0, "w")
+    xs = [Value(float(i + 1), f"x{i}") for i in range(300)]
+    terms = []
+    for x in xs:
+        h = x * w
+        for _ in range(20):
+            h = (h * 0.5 + 1.0).tanh() + h
+        terms.append(h.log())
+    loss = vsum(terms)
+    prog = compile_graph(loss, [w, *xs])
+    assert "_t0_forward" in prog.source
+    values = [1.0] + [x.data for x in xs]
+    values[150] = -1e6  # x149 * w: deeply negative, and log of it fails
+    with pytest.raises(DomainError) as got:
+        prog(values)
+    assert "log needs a positive operand" in str(got.value)
