@@ -175,6 +175,24 @@ def wheat_seeds_scores(epochs: int) -> list[float]:
     return scores
 
 
+# --- 07: a made-up blog post's 2-2-1 step, with a sigmoid's derivative left out --------------
+
+
+@cache
+def blog_221() -> dict[str, float]:
+    """The post's network in plain floats: dE/dw11 with h1 (1 - h1), without it (the post's
+    slip), and v1 after one step of gradient descent at learning rate 0.5."""
+    h1 = _sigmoid(0.4 * 0.8 - 0.3 * 0.2 + 0.1)
+    h2 = _sigmoid(0.2 * 0.8 + 0.5 * 0.2 - 0.1)
+    y = _sigmoid(0.6 * h1 - 0.4 * h2 + 0.05)
+    dz3 = (y - 1.0) * y * (1 - y)
+    return {
+        "right": dz3 * 0.6 * h1 * (1 - h1) * 0.8,
+        "slip": dz3 * 0.6 * 0.8,
+        "v1": 0.6 - 0.5 * dz3 * h1,
+    }
+
+
 # --- 08: common mistakes, the neuron's training and bias updates in plain floats ----------------
 
 
@@ -311,6 +329,15 @@ CHECKS: dict[str, dict[str, Expected]] = {
         "len(history.loss)": 100,
         # Brownlee's wheat-seeds cross-validation, quick variant (20 epochs)
         "scores": lambda: wheat_seeds_scores(20),
+    },
+    "07_check_your_own.ipynb": {
+        "wrong.computed": lambda: blog_221()["right"],
+        "wrong.explanations[0].value": lambda: blog_221()["slip"],  # the post's -0.0539
+        'result["v1@1"].computed': lambda: blog_221()["v1"],
+        "float(result.first_divergent == 'dE/dw11')": 1.0,
+        "float(len(result.mismatches()))": 2.0,  # dE/dw11 and w11@1, which follows from it
+        "float(fixed_result.ok)": 1.0,
+        "status": 1.0,  # autograd-lite check's exit status on a MISMATCH
     },
     "08_common_mistakes.ipynb": {
         # b = a + a, c = b + b: passing b on when first reached sends only c's first edge,
