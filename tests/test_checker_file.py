@@ -470,6 +470,7 @@ def test_agreement_of_a_huge_value_with_a_small_unit_is_a_mismatch():
     assert agreement("1.5e-30", 1e300) == "MISMATCH"
     assert agreement("0.1234567890123456789012345678901", 0.1234) == "MISMATCH"
     assert agreement("0.1235", 0.12345678) == "rounded"
+    assert agreement("1", math.nan) == agreement("1.5", math.inf) == "MISMATCH"
 
 
 # --- line numbers and the record round trip ------------------------------------------------------

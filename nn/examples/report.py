@@ -15,6 +15,7 @@ A printed integer (``0``, ``66``) is a claim of exactness: it is ``exact`` or ``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import (
@@ -48,6 +49,8 @@ def agreement(printed: str, computed: float) -> str:
         raise ArgumentError(
             f"printed numbers are given as the article's digits, got {printed!r}"
         ) from None
+    if not math.isfinite(computed):
+        return "MISMATCH"  # no printed digits agree with NaN or infinity
     c = Decimal(repr(float(computed)))
     if c == p or abs(c - p) <= Decimal("1e-12") * abs(p):  # 12 significant digits agree
         return "exact"
