@@ -49,6 +49,14 @@ def fitted_html(svg: str) -> str:
     return f'<div style="overflow-x:auto;max-width:100%">{fitted}</div>'
 
 
+def cell_wide_svg(svg: str) -> str:
+    """The SVG with ``width="100%"`` instead of its size in points: as wide as its cell."""
+    start = svg.index("<svg")
+    tag_end = svg.index(">", start)
+    tag = re.sub(r'\s(width|height)="[^"]*"', "", svg[start:tag_end])
+    return f'{svg[:start]}{tag} width="100%"{svg[tag_end:]}'
+
+
 @functools.cache
 def drawing_class() -> type:
     """``graphviz.Digraph`` with the slot plan and a fitted Jupyter display (made on first use,
@@ -67,6 +75,9 @@ def drawing_class() -> type:
             return fitted_html(self.pipe(format="svg", encoding="utf-8"))
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
-            return {"text/html": self._repr_html_()}
+            """HTML first (fitted, scrolling when it must); an SVG as wide as the cell for a
+            front end that shows no HTML."""
+            svg = self.pipe(format="svg", encoding="utf-8")
+            return {"text/html": fitted_html(svg), "image/svg+xml": cell_wide_svg(svg)}
 
     return Drawing

@@ -166,7 +166,10 @@ def test_records_stack_name_data_and_grad_and_text_is_one_size(seed002_neuron_ba
 def test_jupyter_shows_a_drawing_fitted_to_the_cell_never_under_11_px(seed002_neuron_backward):
     graph = draw(seed002_neuron_backward.E)
     shown = graph._repr_html_()
-    assert graph._repr_mimebundle_() == {"text/html": shown}
+    bundle = graph._repr_mimebundle_()
+    assert bundle["text/html"] == shown
+    assert re.search(r'<svg[^>]* width="100%"', bundle["image/svg+xml"])
+    assert 'height="' not in re.search(r"<svg[^>]*>", bundle["image/svg+xml"]).group(0)
     width, _ = svg_size(graph.pipe(format="svg", encoding="utf-8"))
     assert shown.startswith('<div style="overflow-x:auto;max-width:100%">')
     svg_tag = re.search(r"<svg[^>]*>", shown).group(0)
