@@ -393,3 +393,40 @@ def test_a_network_over_the_limits_is_refused_before_it_is_spelled_out():
                 "printed": {"x1_e1": "0"},
             }
         )
+
+
+def test_a_network_files_keys_are_named_with_their_lines(tmp_path):
+    text = """title = "t"
+[network]
+inputs = [1.0, 2.0]
+targets = [0.5]
+loss = "mse"
+
+[[network.layers]]
+weights = [[0.1, 0.2], [0.3, 0.4]]
+activation = "tanh"
+
+[[network.layers]]
+weights = [[0.5, 0.6]]
+bias = [0.1]
+activation = "sigmoid"
+
+[printed]
+a3_1 = "0.6"
+"""
+    path = tmp_path / "net.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExampleFileError) as caught:
+        load(path)
+    assert str(caught.value).startswith(f"{path}, line 13, [network.layers.1] bias: unknown key")
+    path.write_text(
+        text.replace("bias = [0.1]\n", "").replace('"tanh"', '"swish"'), encoding="utf-8"
+    )
+    with pytest.raises(ExampleFileError, match=r"line 9, \[network.layers.0\] activation: layer 2"):
+        load(path)
+    path.write_text(text.replace("bias = [0.1]\n", "") + 'a3_1 = "0.7"\n', encoding="utf-8")
+    with pytest.raises(
+        ExampleFileError,
+        match=r"\[printed\] a3_1: the key 'a3_1' is defined twice \(lines 17 and 18\)",
+    ):
+        load(path)

@@ -89,7 +89,6 @@ def _read(path: Path) -> str:
 
 def _syntax_message(context: FileContext, exc: Exception) -> str:
     twice = [(key, lines) for key, lines in context.lines.items() if len(lines) > 1]
-    twice = [(k, lines) for k, lines in twice if not k.endswith(".layers")]
     if twice and "overwrite" in str(exc).lower():
         key, lines = twice[0]
         what = "step" if key.startswith("forward.") else "key"

@@ -47,7 +47,7 @@ def key_lines(text: str) -> dict[str, list[int]]:
             if header.group(1) == "[[":
                 index = tables.get(name, -1) + 1
                 tables[name] = index
-                found.setdefault(name, []).append(number)
+                found.setdefault(name, [number])  # its first table: repeats are not duplicates
                 name = f"{name}.{index}"
             section = name
             found.setdefault(section, []).append(number)
