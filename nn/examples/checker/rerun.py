@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from autograd_lite import NonFiniteError
+
 from .chain_rule import ActivationRule, accumulate, step_factors
 from .plan import Plan, Query
 
@@ -85,6 +87,9 @@ def rerun(plan: Plan, mistake: Mistake, queries: Sequence[Query]) -> list[float]
         rate = -training.learning_rate if mistake.ascent else training.learning_rate
         for p in training.parameters:
             leaves[p] = rounding(leaves[p] - rounding(rate * gradient.get(p, 0.0)))
+    for q, value in zip(queries, out):
+        if value - value != 0.0:  # a product of factors overflowed: no number to compare
+            raise NonFiniteError(f"{mistake.model}: {q.of} comes out as {value}")
     return out
 
 
