@@ -427,6 +427,6 @@ a3_1 = "0.6"
     path.write_text(text.replace("bias = [0.1]\n", "") + 'a3_1 = "0.7"\n', encoding="utf-8")
     with pytest.raises(
         ExampleFileError,
-        match=r"\[printed\] a3_1: the key 'a3_1' is defined twice \(lines 17 and 18\)",
+        match=r"\[printed\] a3_1: the key 'a3_1' is defined twice \(lines 16 and 17\)",
     ):
         load(path)
