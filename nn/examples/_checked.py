@@ -19,9 +19,10 @@ from autograd_lite import NotFoundError
 
 from .checker.computation import Computation
 from .checker.evaluate import compute, evaluate
-from .checker.file_format import QUANTITY, load
+from .checker.file_format import load
 from .checker.mistakes import explain
 from .checker.plan import Query, compile_computation
+from .checker.quantities import QUANTITY
 from .report import Quantity, agreement
 
 WRONG = "MISMATCH"
