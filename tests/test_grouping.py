@@ -189,3 +189,16 @@ def test_notes_are_rows_of_their_records_and_an_unknown_name_is_refused(seed002_
         draw(error, notes={"h1": "x"})
     boxed = svg_groups(draw(error, group="layer", notes={"W1": "from the article"}).pipe("svg"))
     assert "\u270e W1: from the article" in texts(boxed["predicted"])
+
+
+@needs_dot
+def test_a_step_inside_a_neuron_highlights_its_box(seed002_neuron_backward):
+    from autograd_lite.render import HIGHLIGHT_FILL
+    from tests.test_render import fills
+
+    trace = explain(seed002_neuron_backward.E)
+    forward_s = trace.forward[0]  # s = X1*W1 + X2*W2 + b, inside the neuron's box
+    groups = svg_groups(draw(trace, group="layer", highlight=forward_s).pipe(format="svg"))
+    assert HIGHLIGHT_FILL in fills(groups["predicted"])
+    assert HIGHLIGHT_FILL not in fills(groups["X1"])  # an operand: lightly marked
+    assert "#fff3c4" in fills(groups["X1"])
