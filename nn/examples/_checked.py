@@ -91,11 +91,13 @@ class Checked:
             agreements = {k: agreement(text, computed[k]) for k, text in self.printed.items()}
             self._explained = explain(self.computation, computed, agreements).by_quantity
         flat = _flat(keys)
-        return tuple(
-            f"{key + ': ' if len(flat) > 1 else ''}{e.model} ({e.detail})"
-            for key in flat
-            for e in self._explained.get(key, ())
-        )
+        if len(flat) == 1:
+            return tuple(f"{e.model} ({e.detail})" for e in self._explained.get(flat[0], ()))
+        entries: dict[str, set[str]] = {}  # a vector's: each model, and the entries it explains
+        for key in flat:
+            for e in self._explained.get(key, ()):
+                entries.setdefault(e.model, set()).add(key)
+        return tuple(f"{m} for {len(ks)} of {len(flat)} entries" for m, ks in entries.items())
 
     def quantity(
         self, name: str, keys: Keys, *, reason: str = "", note: str = "", printed: bool = True
@@ -125,3 +127,11 @@ class Checked:
             raise NotFoundError(f"{self.computation.title}: no leaf called {unknown[0]!r}")
         leaves = {**self.computation.values, **values}
         return Checked(dataclasses.replace(self.computation, values=leaves))
+
+    def training_on(self, loss: str) -> Checked:
+        """The same file, its ``[train]`` step taken on another of its steps (a second loss)."""
+        training = self.computation.training
+        if training is None or loss not in {step.name for step in self.computation.steps}:
+            raise NotFoundError(f"{self.computation.title}: no [train], or no step called {loss!r}")
+        retrained = dataclasses.replace(training, loss=loss)
+        return Checked(dataclasses.replace(self.computation, training=retrained))

@@ -13,6 +13,11 @@ that loss and the usual categorical cross-entropy ``-ln O_1`` (whose gradient wi
 respect to O_in is ``O - y``), each with exact forward values, every gradient, and the
 updated weights.
 
+Every number of the table is the example checker's: the network, both losses, the step
+and the article's printed digits are ``files/prakash_333.toml`` (the article's own
+arithmetic on its printed numbers, ``files/prakash_333_replay.toml``). The graph traced is
+the same network built with ``nn``, every node named as the article names it.
+
 What the article gets wrong (``prakash_333_article`` replays its own arithmetic, so
 the table shows where each error enters): h2_in has a slip (4.001 for 4.004) and
 h2_out is cut to 2-3 digits; the printed softmax output [0.2698, 0.3223, 0.4078] is
@@ -31,15 +36,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from autograd_lite import ArgumentError, Value, dot, explain, grad, local_grads, softmax
+from autograd_lite import ArgumentError, Value, dot, explain, softmax
 from nn import MLP, SGD, Layer, binary_cross_entropy, cross_entropy
 
+from ._checked import Checked
 from .prakash_333_article import (
     BJ,
     BK,
     BL,
     INPUT,
     LEARNING_RATE,
+    NETWORK,
+    NETWORK_FILE,
     NOTES,
     PRINTED,
     REASONS,
@@ -48,8 +56,10 @@ from .prakash_333_article import (
     WJK,
     WKL,
     WRITTEN,
+    in_out,
     number,
     replay,
+    vector,
 )
 from .report import ExampleResult, Quantity
 
@@ -144,34 +154,10 @@ def one_step(loss: str) -> tuple[list[list[list[float]]], list[list[float]]]:
     return step(model)
 
 
-def _data(xs: list[Value]) -> list[float]:
-    return [x.data for x in xs]
-
-
-def _grads(xs: list[Value]) -> list[float]:
-    return [float(x.grad) for x in xs]
-
-
-def _bias_grads(model: MLP) -> list[list[float]]:
-    """[dE/dbl, dE/dbk, dE/dbj]: the output layer's first, as the article goes backwards."""
-    return model.biases(grad=True)[::-1]
-
-
 def _signs_agree(printed: list[list[str]], exact: list[list[float]]) -> list[list[bool]]:
     return [
         [(number(p) > 0) == (e > 0) for p, e in zip(row, xs)] for row, xs in zip(printed, exact)
     ]
-
-
-def _quantity(name: str, computed: object, note: str = "") -> Quantity:
-    """A quantity with the article's printed digits and, where it is wrong, the reason."""
-    return Quantity(
-        name,
-        computed,
-        PRINTED.get(name),
-        reason=REASONS.get(name, ""),
-        note=note or NOTES.get(name, ""),
-    )
 
 
 def _interleave(quantities: list[Quantity], replays: list[tuple[str, Quantity]]) -> list[Quantity]:
@@ -183,72 +169,97 @@ def _interleave(quantities: list[Quantity], replays: list[tuple[str, Quantity]])
     return out
 
 
-def run() -> ExampleResult:
-    model = network()
-    w = forward(model, WRITTEN)
-    jacobian = [[float(g) for g in grad(o, w.o_in)] for o in w.o_out]  # before backward()
-    w.loss.backward()
-    trace = explain(w.loss)  # before the step below moves the weights
-    gw = w.model.weights("in_out", grad=True)
-    new_w, _ = step(w.model)
+ROWS: list[tuple[str, object, str]] = [
+    # (the row, its keys in files/prakash_333.toml, a note); printed if PRINTED has it
+    *((name, keys, "") for name, keys in list(NETWORK.items())[:7]),
+    ("loss.categorical_ce_ln(exact forward)", "CE", "-ln O_out1"),
+    (f"grad.dE_dO_out({WRITTEN})", NETWORK[f"grad.dE_dO_out({WRITTEN})"], "-y/O + (1-y)/(1-O)"),
+    ("grad.dO_i/dO_in_i(diagonal only)", NETWORK["grad.dO_i/dO_in_i(diagonal only)"], ""),
+    (
+        "grad.softmax Jacobian dO_out_a/dO_in_b",
+        [vector(f"da4_{a}/dz4_{{i}}") for a in range(1, 4)],
+        "O_a(1-O_a) on the diagonal, -O_a*O_b off it (which the article drops)",
+    ),
+    (f"grad.dE_dO_in({WRITTEN}, full Jacobian)", vector("dE/dz4_{i}"), ""),
+    *((name, NETWORK[name], "") for name in (f"grad.dE_dWkl({WRITTEN})", f"update.Wkl({WRITTEN})")),
+    *(
+        (name, NETWORK[name], "")
+        for name in ("grad.sigmoid_prime(h2_in)", f"grad.dE_dh2_out({WRITTEN})")
+    ),
+    (f"grad.dE_dh2_in({WRITTEN})", vector("dE/dz3_{i}"), ""),
+    *(
+        (name, NETWORK[name], "")
+        for name in (
+            f"grad.dE_dWjk({WRITTEN})",
+            f"update.Wjk({WRITTEN})",
+            "grad.relu_prime(h1_in)",
+            f"grad.dE_dh1_out({WRITTEN})",
+            f"grad.dE_dWij({WRITTEN})",
+            f"update.Wij({WRITTEN})",
+        )
+    ),
+    (
+        f"grad.bias({WRITTEN}) dE_dbl,dE_dbk,dE_dbj",
+        [vector(f"dE/db{layer}_{{i}}") for layer in (4, 3, 2)],
+        "computed, not applied: the biases are frozen",
+    ),
+]
+"""The table's rows under the written loss, in order."""
 
+CATEGORICAL_ROWS: list[tuple[str, object, str]] = [
+    ("categorical.loss", "CE", ""),
+    ("categorical.dE_dO_in(=O-y)", vector("dCE/dz4_{i}"), ""),
+    ("categorical.dE_dh2_out", vector("dCE/da3_{i}"), ""),
+    ("categorical.dE_dh2_in", vector("dCE/dz3_{i}"), ""),
+    ("categorical.dE_dh1_out", vector("dCE/da2_{i}"), ""),
+    ("categorical.dE_dWkl", in_out("dCE/dw4_{b}_{a}"), ""),
+    ("categorical.dE_dWjk", in_out("dCE/dw3_{b}_{a}"), ""),
+    ("categorical.dE_dWij", in_out("dCE/dw2_{b}_{a}"), ""),
+    (
+        "categorical.bias_grads[l,k,j]",
+        [vector(f"dCE/db{layer}_{{i}}") for layer in (4, 3, 2)],
+        "computed, not applied",
+    ),
+    ("categorical.update.Wkl", in_out("w4_{b}_{a}@1"), ""),
+    ("categorical.update.Wjk", in_out("w3_{b}_{a}@1"), ""),
+    ("categorical.update.Wij", in_out("w2_{b}_{a}@1"), ""),
+]
+"""The same network trained on categorical cross-entropy (``CE``) instead: nothing printed."""
+
+
+def _row(checked: Checked, name: str, keys: object, note: str) -> Quantity:
+    return checked.quantity(
+        name,
+        keys,
+        reason=REASONS.get(name, ""),
+        note=note or NOTES.get(name, ""),
+        printed=name in PRINTED,
+    )
+
+
+def run() -> ExampleResult:
+    model = network()  # the article's network in nn, every node named: the graph traced
+    w = forward(model, WRITTEN)
+    w.loss.backward()
+    trace = explain(w.loss)
     c = forward(network(), CATEGORICAL)
     c.loss.backward()
-    gc = c.model.weights("in_out", grad=True)
-    new_c, _ = step(c.model)
-    q = _quantity
+
+    checked = NETWORK_FILE  # every row's numbers: the checker's, from the file
+    categorical = checked.training_on("CE")
+    quantities = [_row(checked, *row) for row in ROWS]
+    log10 = Quantity(
+        "loss.sum_binary_ce_log10(exact forward)",
+        checked.value("E") / math.log(10.0),
+        note="the article's log10 applied to the exact outputs",
+    )
+    quantities.insert(7, log10)
+    quantities += [_row(categorical, *row) for row in CATEGORICAL_ROWS]
+    rows = {q.name: q.computed for q in quantities}
+    jacobian = rows["grad.softmax Jacobian dO_out_a/dO_in_b"]
     s = f"({WRITTEN})"
-    quantities = [
-        q("forward.h1_in", _data(w.h1_in)),
-        q("forward.h1_out(relu)", _data(w.h1_out)),
-        q("forward.h2_in", _data(w.h2_in)),
-        q("forward.h2_out(sigmoid)", _data(w.h2_out)),
-        q("forward.O_in", _data(w.o_in)),
-        q("forward.O_out(softmax)", _data(w.o_out)),
-        q("loss.sum_binary_ce_ln(exact forward)", w.loss.data),
-        q(
-            "loss.sum_binary_ce_log10(exact forward)",
-            w.loss.data / math.log(10.0),
-            note="the article's log10 applied to the exact outputs",
-        ),
-        q("loss.categorical_ce_ln(exact forward)", c.loss.data, note="-ln O_out1"),
-        q(f"grad.dE_dO_out{s}", _grads(w.o_out), note="-y/O + (1-y)/(1-O)"),
-        q("grad.dO_i/dO_in_i(diagonal only)", [jacobian[i][i] for i in range(3)]),
-        q(
-            "grad.softmax Jacobian dO_out_a/dO_in_b",
-            jacobian,
-            note="O_a(1-O_a) on the diagonal, -O_a*O_b off it (which the article drops)",
-        ),
-        q(f"grad.dE_dO_in({WRITTEN}, full Jacobian)", _grads(w.o_in)),
-        q(f"grad.dE_dWkl{s}", gw[2]),
-        q(f"update.Wkl{s}", new_w[2]),
-        q("grad.sigmoid_prime(h2_in)", [local_grads(h)[0] for h in w.h2_out]),
-        q(f"grad.dE_dh2_out{s}", _grads(w.h2_out)),
-        q(f"grad.dE_dh2_in{s}", _grads(w.h2_in)),
-        q(f"grad.dE_dWjk{s}", gw[1]),
-        q(f"update.Wjk{s}", new_w[1]),
-        q("grad.relu_prime(h1_in)", [local_grads(h)[0] for h in w.h1_out]),
-        q(f"grad.dE_dh1_out{s}", _grads(w.h1_out)),
-        q(f"grad.dE_dWij{s}", gw[0]),
-        q(f"update.Wij{s}", new_w[0]),
-        q(
-            f"grad.bias{s} dE_dbl,dE_dbk,dE_dbj",
-            _bias_grads(w.model),
-            note="computed, not applied: the biases are frozen",
-        ),
-        q("categorical.loss", c.loss.data),
-        q("categorical.dE_dO_in(=O-y)", _grads(c.o_in)),
-        q("categorical.dE_dh2_out", _grads(c.h2_out)),
-        q("categorical.dE_dh2_in", _grads(c.h2_in)),
-        q("categorical.dE_dh1_out", _grads(c.h1_out)),
-        q("categorical.dE_dWkl", gc[2]),
-        q("categorical.dE_dWjk", gc[1]),
-        q("categorical.dE_dWij", gc[0]),
-        q("categorical.bias_grads[l,k,j]", _bias_grads(c.model), note="computed, not applied"),
-        q("categorical.update.Wkl", new_c[2]),
-        q("categorical.update.Wjk", new_c[1]),
-        q("categorical.update.Wij", new_c[0]),
-    ]
+    gw = [rows[f"grad.dE_d{name}{s}"] for name in ("Wij", "Wjk", "Wkl")]
+    gc = [rows[f"categorical.dE_d{name}"] for name in ("Wij", "Wjk", "Wkl")]
 
     layers = {"Wij": 0, "Wjk": 1, "Wkl": 2}
     signs = {

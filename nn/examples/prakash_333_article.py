@@ -27,51 +27,45 @@ LEARNING_RATE = 0.01
 WRITTEN = "sum-BCE"
 """The loss as the article writes it: per-class binary cross-entropies of the softmax outputs, summed."""
 
-PRINTED: dict[str, object] = {
-    "forward.h1_in": ["1.35", "1.27", "1.8"],
-    "forward.h1_out(relu)": ["1.35", "1.27", "1.8"],
-    "forward.h2_in": ["2.73", "2.76", "4.001"],
-    "forward.h2_out(sigmoid)": ["0.938", "0.94", "0.98"],
-    "forward.O_in": ["1.8658", "2.2292", "2.8204"],
-    "forward.O_out(softmax)": ["0.2698", "0.3223", "0.4078"],
-    "loss.sum_binary_ce_ln(exact forward)": "0.985",
-    f"grad.dE_dO_out({WRITTEN})": ["-3.70644", "-1.4755", "-1.6886"],
-    "grad.dO_i/dO_in_i(diagonal only)": ["0.15911", "0.2040", "0.3685"],
-    f"grad.dE_dWkl({WRITTEN})": [
-        ["-0.5531", "-0.0576", "-0.5836"],
-        ["-0.554347", "-0.0577", "-0.5849"],
-        ["-0.577937", "-0.06017", "-0.6098"],
-    ],
-    f"update.Wkl({WRITTEN})": [
-        ["0.105531", "0.400576", "0.805836"],
-        ["0.30055", "0.700577", "0.2005849"],
-        ["0.5005779", "0.2006017", "0.9006098"],
-    ],
-    "grad.sigmoid_prime(h2_in)": ["0.058156", "0.0564", "0.0196"],
-    f"grad.dE_dh2_out({WRITTEN})": ["-0.8903", "-0.74218", "-1.0810"],
-    f"grad.dE_dWjk({WRITTEN})": [
-        ["-0.06989", "-0.0565", "-0.0286"],
-        ["-0.06575", "-0.05316", "-0.0269"],
-        ["-0.0932", "-0.0753", "-0.03813"],
-    ],
-    f"update.Wjk({WRITTEN})": [
-        ["0.2006989", "0.300565", "0.500286"],
-        ["0.3006575", "0.5005316", "0.700269"],
-        ["0.600932", "0.400753", "0.803813"],
-    ],
-    "grad.relu_prime(h1_in)": ["1.0", "1.0", "1.0"],
-    f"grad.dE_dh1_out({WRITTEN})": ["-0.01035", "-0.0209", "-0.0169"],
-    f"grad.dE_dWij({WRITTEN})": [
-        ["-0.001035", "-0.00209", "-0.00169"],
-        ["-0.00207", "-0.00418", "-0.00338"],
-        ["-0.007245", "-0.01463", "-0.01183"],
-    ],
-    f"update.Wij({WRITTEN})": [
-        ["0.10001035", "0.2000209", "0.3000169"],
-        ["0.3000207", "0.2000418", "0.7000338"],
-        ["0.40007245", "0.3001463", "0.9001183"],
-    ],
+
+def vector(key: str) -> list[str]:
+    """``key`` for units 1 to 3: ``vector("dE/da4_{i}")``."""
+    return [key.format(i=i) for i in range(1, 4)]
+
+
+def in_out(key: str) -> list[list[str]]:
+    """``key`` for every weight, in the article's orientation: row a (unit a of the lower
+    layer), column b (unit b above), which the file names ``w{layer}_b_a``."""
+    return [[key.format(a=a, b=b) for b in range(1, 4)] for a in range(1, 4)]
+
+
+S = f"({WRITTEN})"
+NETWORK: dict[str, object] = {
+    "forward.h1_in": vector("z2_{i}"),
+    "forward.h1_out(relu)": vector("a2_{i}"),
+    "forward.h2_in": vector("z3_{i}"),
+    "forward.h2_out(sigmoid)": vector("a3_{i}"),
+    "forward.O_in": vector("z4_{i}"),
+    "forward.O_out(softmax)": vector("a4_{i}"),
+    "loss.sum_binary_ce_ln(exact forward)": "E",
+    f"grad.dE_dO_out{S}": vector("dE/da4_{i}"),
+    "grad.dO_i/dO_in_i(diagonal only)": vector("da4_{i}/dz4_{i}"),
+    f"grad.dE_dWkl{S}": in_out("dE/dw4_{b}_{a}"),
+    f"update.Wkl{S}": in_out("w4_{b}_{a}@1"),
+    "grad.sigmoid_prime(h2_in)": vector("da3_{i}/dz3_{i}"),
+    f"grad.dE_dh2_out{S}": vector("dE/da3_{i}"),
+    f"grad.dE_dWjk{S}": in_out("dE/dw3_{b}_{a}"),
+    f"update.Wjk{S}": in_out("w3_{b}_{a}@1"),
+    "grad.relu_prime(h1_in)": vector("da2_{i}/dz2_{i}"),
+    f"grad.dE_dh1_out{S}": vector("dE/da2_{i}"),
+    f"grad.dE_dWij{S}": in_out("dE/dw2_{b}_{a}"),
+    f"update.Wij{S}": in_out("w2_{b}_{a}@1"),
 }
+"""Each quantity of the network the article prints -> its keys in ``files/prakash_333.toml``."""
+
+NETWORK_FILE = Checked.shipped("prakash_333")
+"""The network, its loss as written, its one step and every number the article prints."""
+PRINTED: dict[str, object] = {name: NETWORK_FILE.digits(keys) for name, keys in NETWORK.items()}
 """Every number the article prints for a quantity of the network, as printed, by quantity."""
 
 PRINTED_LOSS_TERMS = ["0.569858", "0.16886", "0.22753"]
