@@ -34,7 +34,14 @@ RESERVED = (
 )
 
 
-def compile_graph(root: Value, inputs: Sequence[Value], *, comments: bool = True) -> Program:
+def compile_graph(
+    root: Value,
+    inputs: Sequence[Value],
+    *,
+    comments: bool = True,
+    grads_for: int | None = None,
+    watch: Sequence[Value] = (),
+) -> Program:
     """Record the graph under ``root`` and return it as a ``Program`` of straight-line Python.
 
     ``inputs`` are the leaves that change between calls (parameters, data), in the order
@@ -45,9 +52,11 @@ def compile_graph(root: Value, inputs: Sequence[Value], *, comments: bool = True
     Recording freezes the graph's shape: a Python ``if`` on a value's ``.data`` taken
     while the graph was built is not taken again (as with ``torch.jit.trace``). The rows'
     own branches (relu's, the hinge of max_margin) are decided anew on every call.
-    ``comments`` adds each node's number at record time to its line.
+    ``comments`` adds each node's number at record time to its line. ``grads_for=n``
+    returns the gradients of the first ``n`` inputs only (parameters, not data); ``watch``
+    names Values whose numbers ``prog.run(values)`` returns too.
     """
-    rec = record(root, inputs)
+    rec = record(root, inputs, grads_for, watch)
     return Program(rec, *generate(rec, comments=comments))
 
 
@@ -189,7 +198,8 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         for i, leaf in enumerate(rec.leaves)
         if leaf.input is None
     ]
-    grads = "".join(f"{grad(~i)} + 0.0, " for i in rec.inputs)
+    grads = "".join(f"{grad(~i)} + 0.0, " for i in rec.inputs[: rec.grads_for])
+    watched = "".join(_watched(rec, r, name, runs) + ", " for r in rec.watched)
     lines = [
         *templates,
         f"def program({args}):",
@@ -199,7 +209,7 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         *("    " + line for line in forward),
         "    # backward: the chain rule, one product per line",
         *("    " + line for line in backward),
-        f"    return {out}, ({grads}), {_sum(checked)}",
+        f"    return {out}, ({grads}), {_sum(checked)}, ({watched})",
         "",
         "",
         f"def forward({args}):",
@@ -210,6 +220,15 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
     ]
     namespace = codegen.namespace([n.op for n in rec.nodes])
     return "\n".join(lines) + "\n", namespace
+
+
+def _watched(rec: Recording, r: int, name, runs: dict) -> str:
+    """A watched number: a name, or its place in a run's saved numbers."""
+    for t, run in enumerate(runs.values()):
+        if run.start <= r <= run.end:
+            c = next(c for c, (s, e) in enumerate(run.spans) if s <= r <= e)
+            return f"t{t}_saved[{c}][{r - run.spans[c][0]}]"
+    return name(r)
 
 
 def _sum(names: list[str]) -> str:

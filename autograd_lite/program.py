@@ -71,17 +71,17 @@ class Program:
 
     def __call__(self, values: Sequence[float]) -> tuple[float, tuple[float, ...]]:
         """``(out, grads)``: the root's value and each input's gradient, as ``backward()`` gives."""
-        return self.run(self._values(values))
+        return self.run(self._values(values))[:2]
 
-    def run(self, values: list[float]) -> tuple[float, tuple[float, ...]]:
-        """``__call__`` for a list of floats already checked (``nn.fit``'s inner loop)."""
+    def run(self, values: list[float]) -> tuple[float, tuple[float, ...], tuple[float, ...]]:
+        """``(out, grads, watched)`` for a list of floats already checked (``nn.fit``'s loop)."""
         try:
-            out, grads, check = self._program(*values)
+            out, grads, check, watched = self._program(*values)
         except (ArithmeticError, ValueError):
             return replay(self.recording, values)
         if type(check) is not float or check - check != 0.0:
             return replay(self.recording, values)
-        return out, grads
+        return out, grads, watched
 
     def forward(self, values: Sequence[float]) -> float:
         """The root's value alone: the forward lines, no gradient."""

@@ -49,6 +49,13 @@ class Recording:
     """The leaf index of each input, in the order of ``inputs``."""
     root: int
     """The root: a node index, or ``~leaf`` when the root is itself a leaf."""
+    grads_for: int = 0
+    """How many inputs, from the first, get a gradient (``nn.fit``'s data needs none)."""
+    watched: tuple[int, ...] = ()
+    """Nodes (or ``~leaf``) whose numbers a call also returns (``nn.fit``'s predictions)."""
+
+    def ref(self, r: int) -> Leaf | Node:
+        return self.nodes[r] if r >= 0 else self.leaves[~r]
 
 
 def _shown(v: object) -> str:
@@ -57,7 +64,12 @@ def _shown(v: object) -> str:
     return f"{type(v).__name__} ({v!r})"[:80]
 
 
-def record(root: Value, inputs: Sequence[Value]) -> Recording:
+def record(
+    root: Value,
+    inputs: Sequence[Value],
+    grads_for: int | None = None,
+    watch: Sequence[Value] = (),
+) -> Recording:
     """Record the graph under ``root``; ``inputs`` must be distinct leaves of it."""
     if not isinstance(root, Value):
         raise ArgumentTypeError(f"compile_graph: root must be a Value, got {_shown(root)}")
@@ -109,11 +121,31 @@ def record(root: Value, inputs: Sequence[Value]) -> Recording:
                 f"compile_graph: inputs[{i}] ({_shown(inputs[i])}) is not in the graph under "
                 "root: nothing computed from it reaches the root"
             )
-    return Recording(tuple(leaves), tuple(nodes), tuple(by_input), index[id(root)])
+    if grads_for is None:
+        grads_for = len(inputs)
+    if (
+        isinstance(grads_for, bool)
+        or not isinstance(grads_for, int)
+        or not 0 <= grads_for <= len(inputs)
+    ):
+        raise ArgumentError(
+            f"compile_graph: grads_for must be an int from 0 to {len(inputs)}, got {grads_for!r}"
+        )
+    watched = []
+    for i, w in enumerate(watch):
+        if not isinstance(w, Value) or id(w) not in index:
+            raise ArgumentError(f"compile_graph: watch[{i}] ({_shown(w)}) is not in the graph")
+        watched.append(index[id(w)])
+    return Recording(
+        tuple(leaves), tuple(nodes), tuple(by_input), index[id(root)], grads_for, tuple(watched)
+    )
 
 
-def rebuild(rec: Recording, values: Sequence[float]) -> tuple[Value, list[Value]]:
-    """The graph again, through the engine, with ``values`` for the inputs: (root, input leaves)."""
+def rebuild(rec: Recording, values: Sequence[float]) -> tuple[Value, list[Value], list[Value]]:
+    """The graph again, through the engine, with ``values`` for the inputs.
+
+    Returns the root, the input leaves and the watched Values.
+    """
     leaves = [
         Value(leaf.data if leaf.input is None else values[leaf.input], leaf.label)
         for leaf in rec.leaves
@@ -127,12 +159,20 @@ def rebuild(rec: Recording, values: Sequence[float]) -> tuple[Value, list[Value]
             v = apply(node.op, *parents)
         v.label = node.label
         made.append(v)
-    root = made[rec.root] if rec.root >= 0 else leaves[~rec.root]
-    return root, [leaves[i] for i in rec.inputs]
+
+    def get(r: int) -> Value:
+        return made[r] if r >= 0 else leaves[~r]
+
+    return get(rec.root), [leaves[i] for i in rec.inputs], [get(r) for r in rec.watched]
 
 
-def replay(rec: Recording, values: Sequence[float]) -> tuple[float, tuple[float, ...]]:
-    """The engine's own forward pass and ``backward()`` on the recorded graph: its errors too."""
-    root, leaves = rebuild(rec, values)
+def replay(rec: Recording, values: Sequence[float]) -> tuple[float, tuple, tuple]:
+    """The engine's own forward pass and ``backward()`` on the recorded graph: its errors too.
+
+    Returns the root's number, the gradients (of the first ``grads_for`` inputs) and the
+    watched numbers.
+    """
+    root, leaves, watched = rebuild(rec, values)
     root.backward()
-    return root.data, tuple(leaf.grad for leaf in leaves)
+    grads = tuple(leaf.grad for leaf in leaves[: rec.grads_for])
+    return root.data, grads, tuple(w.data for w in watched)

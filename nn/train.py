@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from autograd_lite import ArgumentError, ArgumentTypeError, Value, no_grad, vsum
 from . import losses
 from ._checks import count, entries, non_negative, real, shown
 from ._seeding import random_source
+from .compiled_fit import CompiledSteps
 from .metrics import RULES, Rule
 from .module import Module
 from .optim import Optimizer
@@ -61,6 +63,8 @@ def fit(
     lr_schedule: Callable[[int], float] | None = None,
     accuracy: str | Rule | None = "auto",
     progress: bool = True,
+    compiled: bool = False,
+    on_epoch: Callable[[int], object] | None = None,
 ) -> History:
     """Train ``model`` on examples ``xs`` with targets ``ys``; return the ``History``.
 
@@ -78,7 +82,64 @@ def fit(
     are refused: an optimizer holding none of the model's parameters, a loss or
     penalty that returns a plain number (no graph), a learning rate from
     ``lr_schedule`` that is negative or not finite.
+
+    ``compiled=True`` records each batch size's step once as a program
+    (``autograd_lite.compile_graph``) with the examples and targets as its inputs, and
+    replays it: the same numbers, bit for bit, many times faster. The model's ``.data``
+    and ``.grad`` are written back as a normal fit leaves them (before each ``on_epoch``
+    too). It needs a graph that does not branch on the data in Python (see
+    ``nn.compiled_fit``: ``binary_cross_entropy`` and its logits form are refused).
+    ``on_epoch(epoch)`` is called after each epoch (counted from 1).
+
+    The garbage collector is off while it trains: the graphs have no reference cycles,
+    and collecting took 35-45% of building a large one.
     """
+    if type(compiled) is not bool:
+        raise ArgumentTypeError(f"fit: compiled must be True or False, got {compiled!r}")
+    if on_epoch is not None and not callable(on_epoch):
+        raise ArgumentTypeError(f"fit: on_epoch must be a function, got {type(on_epoch).__name__}")
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _fit(
+            model,
+            xs,
+            ys,
+            loss,
+            optimizer,
+            epochs,
+            batch_size,
+            shuffle,
+            seed,
+            penalty,
+            lr_schedule,
+            accuracy,
+            progress,
+            compiled,
+            on_epoch,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fit(
+    model,
+    xs,
+    ys,
+    loss,
+    optimizer,
+    epochs,
+    batch_size,
+    shuffle,
+    seed,
+    penalty,
+    lr_schedule,
+    accuracy,
+    progress,
+    compiled,
+    on_epoch,
+) -> History:
     loss_fn = _loss(loss)
     rule = _rule(accuracy, loss_fn)
     xs, ys = _examples(xs, ys)
@@ -90,13 +151,30 @@ def fit(
     history = History(accuracy=[] if rule else None)
     order = list(range(n_examples))
     step = 0
+    compiled_steps = (
+        CompiledSteps(model, loss_fn, penalty, optimizer, xs, ys, _graph) if compiled else None
+    )
+    own = {id(p) for p in model.parameters()}
+    outside = [p for p in getattr(optimizer, "params", ()) if id(p) not in own]
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
-    for _ in bar:
+    for epoch in bar:
         if shuffle:
             rng.shuffle(order)
         total, correct = 0.0, 0
         for start in range(0, n_examples, size):
             batch = order[start : start + size]
+            if compiled_steps is not None:
+                if lr_schedule is not None:
+                    where = f"fit: the learning rate lr_schedule({step})"
+                    optimizer.lr = non_negative(lr_schedule(step), where)
+                for p in outside:
+                    p.grad = 0.0
+                batch_loss, predictions = compiled_steps.step(batch)
+                step += 1
+                total += batch_loss * len(batch)
+                if rule:
+                    correct += sum(rule(p, ys[i]) for p, i in zip(predictions, batch))
+                continue
             predictions = [model(xs[i]) for i in batch]
             per_example = [
                 _graph(loss_fn(p, ys[i]), "the loss function") for p, i in zip(predictions, batch)
@@ -107,7 +185,10 @@ def fit(
             if lr_schedule is not None:
                 where = f"fit: the learning rate lr_schedule({step})"
                 optimizer.lr = non_negative(lr_schedule(step), where)
-            optimizer.zero_grad()
+            for p in (
+                outside
+            ):  # zero_grad once per step: the model's, and any others the optimizer holds
+                p.grad = 0.0
             model.zero_grad()
             batch_loss.backward()
             optimizer.step()
@@ -121,7 +202,13 @@ def fit(
             history.accuracy.append(correct / n_examples)
             postfix["acc"] = f"{history.accuracy[-1]:.1%}"
         bar.set_postfix(postfix, refresh=False)
+        if on_epoch is not None:
+            if compiled_steps is not None:
+                compiled_steps.write_back()
+            on_epoch(epoch + 1)
     bar.close()
+    if compiled_steps is not None:
+        compiled_steps.write_back()
     return history
 
 
