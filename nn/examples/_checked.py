@@ -80,6 +80,10 @@ class Checked:
     def value(self, key: str) -> float:
         return self.values([key])[0]
 
+    def has_printed(self, keys: Keys) -> bool:
+        """Whether the file prints every one of these keys."""
+        return all(k in self.printed for k in _flat(keys))
+
     def digits(self, keys: Keys) -> Any:
         """The file's printed digits of these keys, nested like them."""
         return _nest(keys, self.printed)

@@ -44,6 +44,7 @@ from .prakash_333_article import (
     BJ,
     BK,
     BL,
+    CATEGORICAL_ROWS,
     INPUT,
     LEARNING_RATE,
     NETWORK,
@@ -56,10 +57,8 @@ from .prakash_333_article import (
     WJK,
     WKL,
     WRITTEN,
-    in_out,
     number,
     replay,
-    vector,
 )
 from .report import ExampleResult, Quantity
 
@@ -169,72 +168,9 @@ def _interleave(quantities: list[Quantity], replays: list[tuple[str, Quantity]])
     return out
 
 
-ROWS: list[tuple[str, object, str]] = [
-    # (the row, its keys in files/prakash_333.toml, a note); printed if PRINTED has it
-    *((name, keys, "") for name, keys in list(NETWORK.items())[:7]),
-    ("loss.categorical_ce_ln(exact forward)", "CE", "-ln O_out1"),
-    (f"grad.dE_dO_out({WRITTEN})", NETWORK[f"grad.dE_dO_out({WRITTEN})"], "-y/O + (1-y)/(1-O)"),
-    ("grad.dO_i/dO_in_i(diagonal only)", NETWORK["grad.dO_i/dO_in_i(diagonal only)"], ""),
-    (
-        "grad.softmax Jacobian dO_out_a/dO_in_b",
-        [vector(f"da4_{a}/dz4_{{i}}") for a in range(1, 4)],
-        "O_a(1-O_a) on the diagonal, -O_a*O_b off it (which the article drops)",
-    ),
-    (f"grad.dE_dO_in({WRITTEN}, full Jacobian)", vector("dE/dz4_{i}"), ""),
-    *((name, NETWORK[name], "") for name in (f"grad.dE_dWkl({WRITTEN})", f"update.Wkl({WRITTEN})")),
-    *(
-        (name, NETWORK[name], "")
-        for name in ("grad.sigmoid_prime(h2_in)", f"grad.dE_dh2_out({WRITTEN})")
-    ),
-    (f"grad.dE_dh2_in({WRITTEN})", vector("dE/dz3_{i}"), ""),
-    *(
-        (name, NETWORK[name], "")
-        for name in (
-            f"grad.dE_dWjk({WRITTEN})",
-            f"update.Wjk({WRITTEN})",
-            "grad.relu_prime(h1_in)",
-            f"grad.dE_dh1_out({WRITTEN})",
-            f"grad.dE_dWij({WRITTEN})",
-            f"update.Wij({WRITTEN})",
-        )
-    ),
-    (
-        f"grad.bias({WRITTEN}) dE_dbl,dE_dbk,dE_dbj",
-        [vector(f"dE/db{layer}_{{i}}") for layer in (4, 3, 2)],
-        "computed, not applied: the biases are frozen",
-    ),
-]
-"""The table's rows under the written loss, in order."""
-
-CATEGORICAL_ROWS: list[tuple[str, object, str]] = [
-    ("categorical.loss", "CE", ""),
-    ("categorical.dE_dO_in(=O-y)", vector("dCE/dz4_{i}"), ""),
-    ("categorical.dE_dh2_out", vector("dCE/da3_{i}"), ""),
-    ("categorical.dE_dh2_in", vector("dCE/dz3_{i}"), ""),
-    ("categorical.dE_dh1_out", vector("dCE/da2_{i}"), ""),
-    ("categorical.dE_dWkl", in_out("dCE/dw4_{b}_{a}"), ""),
-    ("categorical.dE_dWjk", in_out("dCE/dw3_{b}_{a}"), ""),
-    ("categorical.dE_dWij", in_out("dCE/dw2_{b}_{a}"), ""),
-    (
-        "categorical.bias_grads[l,k,j]",
-        [vector(f"dCE/db{layer}_{{i}}") for layer in (4, 3, 2)],
-        "computed, not applied",
-    ),
-    ("categorical.update.Wkl", in_out("w4_{b}_{a}@1"), ""),
-    ("categorical.update.Wjk", in_out("w3_{b}_{a}@1"), ""),
-    ("categorical.update.Wij", in_out("w2_{b}_{a}@1"), ""),
-]
-"""The same network trained on categorical cross-entropy (``CE``) instead: nothing printed."""
-
-
-def _row(checked: Checked, name: str, keys: object, note: str) -> Quantity:
-    return checked.quantity(
-        name,
-        keys,
-        reason=REASONS.get(name, ""),
-        note=note or NOTES.get(name, ""),
-        printed=name in PRINTED,
-    )
+def _row(checked: Checked, name: str, keys: object) -> Quantity:
+    reason, note, printed = REASONS.get(name, ""), NOTES.get(name, ""), name in PRINTED
+    return checked.quantity(name, keys, reason=reason, note=note, printed=printed)
 
 
 def run() -> ExampleResult:
@@ -247,14 +183,14 @@ def run() -> ExampleResult:
 
     checked = NETWORK_FILE  # every row's numbers: the checker's, from the file
     categorical = checked.training_on("CE")
-    quantities = [_row(checked, *row) for row in ROWS]
+    quantities = [_row(checked, name, keys) for name, keys in NETWORK.items()]
     log10 = Quantity(
         "loss.sum_binary_ce_log10(exact forward)",
         checked.value("E") / math.log(10.0),
         note="the article's log10 applied to the exact outputs",
     )
     quantities.insert(7, log10)
-    quantities += [_row(categorical, *row) for row in CATEGORICAL_ROWS]
+    quantities += [_row(categorical, name, keys) for name, keys in CATEGORICAL_ROWS.items()]
     rows = {q.name: q.computed for q in quantities}
     jacobian = rows["grad.softmax Jacobian dO_out_a/dO_in_b"]
     s = f"({WRITTEN})"

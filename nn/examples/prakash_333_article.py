@@ -48,24 +48,49 @@ NETWORK: dict[str, object] = {
     "forward.O_in": vector("z4_{i}"),
     "forward.O_out(softmax)": vector("a4_{i}"),
     "loss.sum_binary_ce_ln(exact forward)": "E",
+    "loss.categorical_ce_ln(exact forward)": "CE",
     f"grad.dE_dO_out{S}": vector("dE/da4_{i}"),
     "grad.dO_i/dO_in_i(diagonal only)": vector("da4_{i}/dz4_{i}"),
+    "grad.softmax Jacobian dO_out_a/dO_in_b": [vector(f"da4_{a}/dz4_{{i}}") for a in (1, 2, 3)],
+    f"grad.dE_dO_in({WRITTEN}, full Jacobian)": vector("dE/dz4_{i}"),
     f"grad.dE_dWkl{S}": in_out("dE/dw4_{b}_{a}"),
     f"update.Wkl{S}": in_out("w4_{b}_{a}@1"),
     "grad.sigmoid_prime(h2_in)": vector("da3_{i}/dz3_{i}"),
     f"grad.dE_dh2_out{S}": vector("dE/da3_{i}"),
+    f"grad.dE_dh2_in{S}": vector("dE/dz3_{i}"),
     f"grad.dE_dWjk{S}": in_out("dE/dw3_{b}_{a}"),
     f"update.Wjk{S}": in_out("w3_{b}_{a}@1"),
     "grad.relu_prime(h1_in)": vector("da2_{i}/dz2_{i}"),
     f"grad.dE_dh1_out{S}": vector("dE/da2_{i}"),
     f"grad.dE_dWij{S}": in_out("dE/dw2_{b}_{a}"),
     f"update.Wij{S}": in_out("w2_{b}_{a}@1"),
+    f"grad.bias{S} dE_dbl,dE_dbk,dE_dbj": [vector(f"dE/db{n}_{{i}}") for n in (4, 3, 2)],
 }
-"""Each quantity of the network the article prints -> its keys in ``files/prakash_333.toml``."""
+"""The table's rows under the written loss, in order -> their keys in ``files/prakash_333.toml``."""
+
+CATEGORICAL_ROWS: dict[str, object] = {
+    "categorical.loss": "CE",
+    "categorical.dE_dO_in(=O-y)": vector("dCE/dz4_{i}"),
+    "categorical.dE_dh2_out": vector("dCE/da3_{i}"),
+    "categorical.dE_dh2_in": vector("dCE/dz3_{i}"),
+    "categorical.dE_dh1_out": vector("dCE/da2_{i}"),
+    "categorical.dE_dWkl": in_out("dCE/dw4_{b}_{a}"),
+    "categorical.dE_dWjk": in_out("dCE/dw3_{b}_{a}"),
+    "categorical.dE_dWij": in_out("dCE/dw2_{b}_{a}"),
+    "categorical.bias_grads[l,k,j]": [vector(f"dCE/db{n}_{{i}}") for n in (4, 3, 2)],
+    "categorical.update.Wkl": in_out("w4_{b}_{a}@1"),
+    "categorical.update.Wjk": in_out("w3_{b}_{a}@1"),
+    "categorical.update.Wij": in_out("w2_{b}_{a}@1"),
+}
+"""The rows of the same network trained on categorical cross-entropy (``CE``): none printed."""
 
 NETWORK_FILE = Checked.shipped("prakash_333")
-"""The network, its loss as written, its one step and every number the article prints."""
-PRINTED: dict[str, object] = {name: NETWORK_FILE.digits(keys) for name, keys in NETWORK.items()}
+"""The network, both losses, the article's step and every number it prints."""
+PRINTED: dict[str, object] = {
+    name: NETWORK_FILE.digits(keys)
+    for name, keys in NETWORK.items()
+    if NETWORK_FILE.has_printed(keys)
+}
 """Every number the article prints for a quantity of the network, as printed, by quantity."""
 
 PRINTED_LOSS_TERMS = ["0.569858", "0.16886", "0.22753"]
@@ -130,7 +155,14 @@ REASONS: dict[str, str] = {
 NOTES: dict[str, str] = {
     "forward.h1_in": "the 'Example' shows another matrix, but the result uses the declared Wij",
     "forward.h2_out(sigmoid)": "0.938 is cut, not rounded; later steps use these 2-3 digits",
+    "loss.categorical_ce_ln(exact forward)": "-ln O_out1",
+    f"grad.dE_dO_out({WRITTEN})": "-y/O + (1-y)/(1-O)",
+    "grad.softmax Jacobian dO_out_a/dO_in_b": (
+        "O_a(1-O_a) on the diagonal, -O_a*O_b off it (which the article drops)"
+    ),
     "grad.relu_prime(h1_in)": "every h1_in is positive",
+    f"grad.bias({WRITTEN}) dE_dbl,dE_dbk,dE_dbj": "computed, not applied: the biases are frozen",
+    "categorical.bias_grads[l,k,j]": "computed, not applied",
 }
 
 
