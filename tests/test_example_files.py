@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import re
 from decimal import Decimal
-from importlib.resources import files
+from importlib.resources import as_file, files
 
 import pytest
 
+import nn.examples
 from nn.examples._checked import Checked
+from tests.cli import run_cli
 
 try:
     import tomllib
@@ -75,3 +77,48 @@ def test_every_printed_number_is_digits_of_a_defined_quantity(name):
         assert match, key
         assert {match[g] for g in ("of", "wrt", "name") if match[g]} <= defined, key
         assert int(match["after"] or 0) <= steps, key
+
+
+def checked(name: str):
+    return nn.examples.check(SHIPPED.joinpath(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "first"),
+    [
+        ("gad_neuron.toml", ["ds/db", "table_W1new", "table_W2new", "b@1"], "table_W1new"),
+        ("brownlee_contrived.toml", [], None),
+        ("jagtap_neuron.toml", [], None),
+        ("gad_mlp.toml", ["w5_1_2@1", "w5_1_3@1", "w5_1_4@1"], "w5_1_2@1"),
+    ],
+)
+def test_the_checker_finds_the_mismatches_the_catalogue_pins(name, wrong, first):
+    result = checked(name)
+    assert [q.name for q in result.mismatches()] == wrong
+    assert result.first_divergent == first and result.skipped == ()
+
+
+def test_the_mistake_models_explain_the_articles_slips():
+    gad = checked("gad_neuron.toml")
+    # the perceptron rule's bias, printed as the step's new b: the error without sigmoid'
+    assert [e.model for e in gad["b@1"].explanations] == ["perceptron-rule", "missing-factor"]
+    assert [e.model for e in gad["ds/db"].explanations] == ["missing-factor"]
+    assert "ds/db" in gad["ds/db"].explanations[0].detail
+    assert gad["table_W1new"].explanations == ()  # a swapped table is no known mistake
+    prakash = checked("prakash_333.toml")
+    assert prakash.first_divergent == "z3_3"  # h2_in3 printed 4.001 for 4.004: the first slip
+    # every updated Wij follows from the article's own (wrong) printed gradient
+    carried = {
+        q.name
+        for q in prakash.mismatches()
+        if any(e.model == "carried-from" for e in q.explanations)
+    }
+    assert {f"w2_{b}_{a}@1" for a in (1, 2, 3) for b in (1, 2, 3)} <= carried
+
+
+@pytest.mark.parametrize(("name", "status"), [("brownlee_contrived.toml", 0), ("gad_mlp.toml", 1)])
+def test_autograd_lite_check_runs_a_shipped_file(name, status):
+    with as_file(SHIPPED.joinpath(name)) as path:
+        done = run_cli("check", str(path))
+    assert done.returncode == status, done.stderr
+    assert load(name)["title"] in done.stdout
