@@ -6,17 +6,13 @@ a sigmoid network whose neurons keep their bias as the last weight, draws the
 weights with ``random()`` after ``random.seed(1)``, and checks it in steps, each
 reproduced here:
 
-- the initialisation test (a 2-1-2 network) and the forward test on the row [1, 0];
-- the backpropagation test: the deltas of a network with stored outputs. The
-  stored output-layer values 0.6213859615555266 and 0.6573693455986976 are not the
-  network's forward outputs (0.6629970129852887, 0.7253160725279748): they are
-  ``sigmoid(bias)``, made without the hidden-to-output term (a bug fixed in Nov
-  2016). To reproduce the test, each output sum is written ``z = w*h + c`` with
-  the constant ``c = b - w*h``: its value is the stored sum ``b``, its slope with
-  respect to ``h`` is ``w``, the weight Brownlee's backward pass multiplies by.
-  The deltas are then ``dL/dz`` of ``L = 1/2 sum (o - e)^2``. Since Oct 2021 the
-  tutorial prints them with ``error = output - expected`` (this sign); before, with
-  ``expected - output`` (the negation), with the same weights either way;
+- the initialisation test (a 2-1-2 network), the forward test on the row [1, 0] and
+  the backpropagation test, a fixed computation: the checker file
+  ``files/brownlee_contrived.toml``, which says how the test's stored outputs
+  (``sigmoid(bias)``, the hidden-to-output term missing: a bug fixed in Nov 2016) are
+  held while its deltas ``dL/dz`` of ``L = 1/2 sum (o - e)^2`` are taken. Since Oct
+  2021 the tutorial prints them with ``error = output - expected`` (this sign);
+  before, with ``expected - output`` (the negation), with the same weights either way;
 - 20 epochs of per-row SGD at ``l_rate`` 0.5 on ten rows. The printed epoch
   "error" is the sum over rows of ``sum (e - o)^2``, without the half, each
   measured before its row's update; the final weights, and the outputs and deltas
