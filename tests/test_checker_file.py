@@ -173,6 +173,7 @@ def test_missing_sections(tmp_path):
         ("x1 = 0.6", "__class__ = 0.6", "'__class__' is not a usable name"),
         ("x1 = 0.6", "exp = 0.6", "'exp' is the name of a function"),
         ("x1 = 0.6", "lambda = 0.6", "'lambda' is a Python keyword"),
+        ("x1 = 0.6", "x" * 101 + " = 0.6", "is longer than 100 characters, the limit for a name"),
         (
             'h = "sigmoid(z)"',
             'x2 = "sigmoid(z)"',
@@ -344,6 +345,31 @@ def test_a_large_file_is_refused_before_it_is_read(tmp_path):
         ExampleFileError, match=r"big.toml: the file is 1,000,\d{3} bytes; the limit is 1,000,000"
     ):
         load(path)
+
+
+def test_toml_that_would_exhaust_its_reader_is_refused(tmp_path):
+    long_key = write(
+        tmp_path, GOOD.replace("[printed]", "[printed]\n" + "a" + ".a" * 100_000 + ' = "1"')
+    )
+    with pytest.raises(ExampleFileError, match=r"line 24: more than 100 dots outside numbers"):
+        load(long_key)  # tomllib would need minutes and gigabytes for this one key
+    deep = write(
+        tmp_path, GOOD.replace("x1 = 0.6", "x1 = " + "[" * 100_000 + "]" * 100_000), "deep.toml"
+    )
+    with pytest.raises(ExampleFileError, match="nested too deeply for TOML's reader"):
+        load(deep)
+    inline = write(
+        tmp_path, GOOD.replace("x1 = 0.6", "x1 = " + "{a=" * 10_000 + "1" + "}" * 10_000), "in.toml"
+    )
+    with pytest.raises(ExampleFileError, match="nested too deeply"):
+        load(inline)
+    row = ", ".join(["0.125"] * 5_000)  # thousands of numbers on one line are fine
+    network = f'title = "t"\n[network]\ninputs = [{row}]\n[[network.layers]]\nweights = [[{row}]]\n'
+    network += 'activation = "linear"\n[printed]\na2_1 = "0"\n'
+    assert load(write(tmp_path, network, "row.toml")).values["w2_1_5000"] == 0.125
+    with pytest.raises(ExampleFileError) as caught:
+        load(write(tmp_path, GOOD.replace("x1 = 0.6", f"x1 = [{row}]"), "long.toml"))
+    assert len(str(caught.value)) < 300  # the message quotes the value cut short
 
 
 def test_a_file_that_is_not_there_or_not_text(tmp_path):

@@ -22,7 +22,7 @@ from collections.abc import Collection
 from autograd_lite import OPS
 
 from .computation import Binary, Call, Expr, Name, Number, Unary
-from .limits import MAX_BRACKET_DEPTH, MAX_DEPTH, MAX_EXPRESSION_CHARS
+from .limits import MAX_BRACKET_DEPTH, MAX_DEPTH, MAX_EXPRESSION_CHARS, MAX_NAME_CHARS
 
 FUNCTIONS: dict[str, int | None] = {
     "exp": 1,
@@ -104,9 +104,11 @@ def did_you_mean(name: str, candidates: Collection[str]) -> str:
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a leaf or a step, or ``None`` if it can."""
+    if len(name) > MAX_NAME_CHARS:
+        return f"{_excerpt(name)} is longer than {MAX_NAME_CHARS} characters, the limit for a name"
     if not NAME_PATTERN.fullmatch(name):
         return (
-            f"{name!r} is not a usable name: a name is a letter followed by letters, digits "
+            f"{_excerpt(name)} is not a usable name: a name is a letter followed by letters, digits "
             "and _ (no spaces, no leading _)"
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
@@ -171,7 +173,7 @@ def parse(text: str, defined: Collection[str], later: Collection[str] = ()) -> E
     """
     if not isinstance(text, str):
         raise ExpressionError(
-            f"an expression is a string (in quotes), got {type(text).__name__} {text!r}"
+            f"an expression is a string (in quotes), got {type(text).__name__} {_excerpt(repr(text))[1:-1]}"
         )
     if not text.strip():
         raise ExpressionError("the expression is empty")

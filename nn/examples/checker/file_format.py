@@ -23,6 +23,7 @@ from .computation import Computation, Printed, Step, Training
 from .expressions import ExpressionError, did_you_mean, name_problem, operations, parse
 from .limits import (
     MAX_FILE_BYTES,
+    MAX_LINE_DOTS,
     MAX_OPERATIONS,
     MAX_STEPS,
     MAX_TRAINING_STEPS,
@@ -31,7 +32,7 @@ from .limits import (
 )
 from .network import NetworkPart, network_part
 from .quantities import check_quantities, printed_quantities
-from .toml_lines import FileContext
+from .toml_lines import FileContext, dotted_key_line, shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,11 +55,20 @@ def load(source: Source) -> Computation:
         return _build(dict(source), FileContext("the example dict"), None)
     path = Path(source)
     text = _read(path)
+    if line := dotted_key_line(text, MAX_LINE_DOTS):
+        raise ExampleFileError(
+            f"{path}, line {line}: more than {MAX_LINE_DOTS} dots outside numbers (a dotted key "
+            "that long is refused: TOML's reader would take minutes)"
+        )
     context = FileContext(str(path), text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ExampleFileError(_syntax_message(context, exc)) from None
+    except RecursionError:
+        raise ExampleFileError(
+            f"{path}: arrays or inline tables nested too deeply for TOML's reader"
+        ) from None
     return _build(data, context, str(path))
 
 
@@ -157,7 +167,9 @@ def _text(data: Mapping, key: str, context: FileContext, *, required: bool) -> s
         return ""
     value = data[key]
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ExampleFileError(f"{context.where(key)}: must be a non-empty string, got {value!r}")
+        raise ExampleFileError(
+            f"{context.where(key)}: must be a non-empty string, got {shown(value)}"
+        )
     return value
 
 
@@ -202,7 +214,7 @@ def _steps(
         try:
             expression = parse(text, defined, later)
         except ExpressionError as exc:
-            raise ExampleFileError(f"{context.where(key)} = {_short(text)}: {exc}") from None
+            raise ExampleFileError(f"{context.where(key)} = {shown(text)}: {exc}") from None
         total += operations(expression)
         if total > MAX_OPERATIONS:
             raise ExampleFileError(
@@ -218,11 +230,6 @@ def _steps(
 def _line_text(context: FileContext, key: str, section: str) -> str:
     line = context.line(key)
     return f"{section}, line {line}" if line else section
-
-
-def _short(text: object) -> str:
-    shown = repr(text)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _training(
@@ -244,7 +251,7 @@ def _training(
         )
     if loss not in step_names:
         kind = "a leaf, not a step" if loss in values else "not a step of the file"
-        raise ExampleFileError(f"{context.where('train.loss')}: {loss!r} is {kind}")
+        raise ExampleFileError(f"{context.where('train.loss')}: {shown(loss)} is {kind}")
     if "learning_rate" not in table:
         raise ExampleFileError(f"{context.where('train')}: missing learning_rate = NUMBER")
     rate = context.number(table["learning_rate"], "train.learning_rate")
@@ -257,7 +264,7 @@ def _training(
     count = table.get("steps", max(largest, 1))
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ExampleFileError(
-            f"{context.where('train.steps')}: must be a whole number of at least 1, got {count!r}"
+            f"{context.where('train.steps')}: must be a whole number of at least 1, got {shown(count)}"
         )
     if count > MAX_TRAINING_STEPS:
         raise ExampleFileError(
@@ -291,7 +298,7 @@ def _parameters(
     names = table["parameters"]
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ExampleFileError(
-            f'{context.where(key)}: must be a non-empty list of names, ["w1", "b1"]; got {names!r}'
+            f'{context.where(key)}: must be a non-empty list of names, ["w1", "b1"]; got {shown(names)}'
         )
     for name in names:
         if name not in values:
@@ -300,8 +307,8 @@ def _parameters(
                     f"{context.where(key)}: {name!r} is a step; only leaves ([values]) are updated"
                 )
             hint = did_you_mean(name, values)
-            raise ExampleFileError(f"{context.where(key)}: no leaf is named {name!r}{hint}")
+            raise ExampleFileError(f"{context.where(key)}: no leaf is named {shown(name)}{hint}")
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
-        raise ExampleFileError(f"{context.where(key)}: {twice!r} is listed twice")
+        raise ExampleFileError(f"{context.where(key)}: {shown(twice)} is listed twice")
     return tuple(names)

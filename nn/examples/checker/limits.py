@@ -7,6 +7,11 @@ enough expression would exhaust its stack); the training limits before anything 
 
 MAX_FILE_BYTES = 1_000_000
 """The size of a file."""
+MAX_LINE_DOTS = 100
+"""Dots on one line of the file, not counting those inside numbers (``0.5``): a dotted key
+``a.b.c...`` costs TOML's reader time and memory in the square of its length."""
+MAX_NAME_CHARS = 100
+"""The length of a leaf's or a step's name."""
 MAX_EXPRESSION_CHARS = 10_000
 """The length of one expression."""
 MAX_BRACKET_DEPTH = 100

@@ -42,7 +42,7 @@ from nn.layouts import LAYOUTS, neuron_rows
 
 from .computation import Binary, Call, Expr, Name, Number, Step, Unary
 from .limits import MAX_OPERATIONS, MAX_STEPS, MAX_VALUES
-from .toml_lines import FileContext
+from .toml_lines import FileContext, shown
 
 NETWORK_KEYS = ("inputs", "targets", "layers", "layout", "loss")
 LAYER_KEYS = ("weights", "biases", "activation")
@@ -75,14 +75,16 @@ def network_part(table: Mapping, context: FileContext, leaves: Mapping[str, floa
     layout = table.get("layout", "out_in")
     if layout not in LAYOUTS:
         raise context.error(
-            "network.layout", f"must be one of {', '.join(LAYOUTS)}; got {layout!r}"
+            "network.layout", f"must be one of {', '.join(LAYOUTS)}; got {shown(layout)}"
         )
     inputs = _rows(table.get("inputs"), context, "network.inputs", "inputs")
     layers = _layers(table.get("layers"), context, layout, len(inputs[0]))
     outputs = len(layers[-1][0])
     loss = table.get("loss")
     if loss is not None and loss not in LOSSES:
-        raise context.error("network.loss", f"must be one of {', '.join(LOSSES)}; got {loss!r}")
+        raise context.error(
+            "network.loss", f"must be one of {', '.join(LOSSES)}; got {shown(loss)}"
+        )
     targets = _targets(table.get("targets"), context, len(inputs), outputs, loss)
     _check_size(context, inputs, layers, loss)
     builder = _Builder(context, leaves)
@@ -147,7 +149,7 @@ def _layers(given: object, context: FileContext, layout: str, n_in: int) -> list
         if activation not in ACTIVATIONS:
             raise context.error(
                 f"{key}.activation",
-                f"{label} needs activation = one of {', '.join(ACTIVATIONS)}; got {activation!r}",
+                f"{label} needs activation = one of {', '.join(ACTIVATIONS)}; got {shown(activation)}",
             )
         if "weights" not in layer:
             raise context.error(key, f"{label} has no weights")

@@ -17,7 +17,7 @@ from autograd_lite import ExampleFileError
 from .computation import Printed, Step, Training
 from .expressions import did_you_mean
 from .limits import MAX_PRINTED, MAX_PRINTED_CHARS
-from .toml_lines import FileContext
+from .toml_lines import FileContext, shown
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"
 QUANTITY = re.compile(rf"(?:d(?P<of_d>{_NAME})/d(?P<wrt>{_NAME})|(?P<of>{_NAME}))(?:@(?P<k>\d+))?")
@@ -36,7 +36,7 @@ def printed_quantities(table: Mapping, context: FileContext, messages: list[str]
         match = QUANTITY.fullmatch(key)
         if match is None:
             raise ExampleFileError(
-                f"{context.where(where)}: {key!r} is not a quantity; write name, dA/dB, name@K "
+                f"{context.where(where)}: {shown(key)} is not a quantity; write name, dA/dB, name@K "
                 'or dA/dB@K (K: updates run first), for example h1, "dE/dw1", "w1@1"'
             )
         of = match["of"] or match["of_d"]
@@ -59,12 +59,12 @@ def _printed_text(value: object, context: FileContext, key: str, messages: list[
     if not isinstance(value, str):
         raise ExampleFileError(
             f"{context.where(key)}: a printed number is a string of the article's digits, "
-            f'such as "0.5449"; got {value!r}'
+            f'such as "0.5449"; got {shown(value)}'
         )
     text = value.strip()
     if len(text) > MAX_PRINTED_CHARS or not PRINTED_NUMBER.fullmatch(text):
         raise ExampleFileError(
-            f"{context.where(key)}: {_short(value)} is not a number; a printed number is the "
+            f"{context.where(key)}: {shown(value)} is not a number; a printed number is the "
             f'article\'s digits, such as "0.5449", "-1.2e-3" or "66" (at most '
             f"{MAX_PRINTED_CHARS} characters)"
         )
@@ -92,7 +92,7 @@ def check_quantities(
             if name is not None and name not in values and name not in step_names:
                 hint = did_you_mean(name, known)
                 raise ExampleFileError(
-                    f"{where}: unknown quantity: no leaf or step is named {name!r}{hint}"
+                    f"{where}: unknown quantity: no leaf or step is named {shown(name)}{hint}"
                 )
         if quantity.wrt is not None and quantity.of not in step_names:
             raise ExampleFileError(
@@ -109,8 +109,3 @@ def check_quantities(
                 f"{where}: @{quantity.after} is beyond the {training.steps} updates of [train] "
                 f"steps; raise steps to at least {quantity.after}"
             )
-
-
-def _short(text: object) -> str:
-    shown = repr(text)
-    return shown if len(shown) <= 60 else shown[:57] + "..."

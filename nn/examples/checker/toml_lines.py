@@ -19,12 +19,30 @@ _HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(
     r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*="""
 )
+_FLOAT_DOT = re.compile(r"\d\.\d+(?![\d.])")
+"""The dot of a number such as ``0.5``: every other dot is a key's (or a string's)."""
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short: a message never repeats a whole matrix or a 1 MB key."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def dotted(raw: str) -> str:
     """A TOML key as ``a.b.c``, its quotes removed (``"dE/dw1"`` -> ``dE/dw1``)."""
     return ".".join(part[1:-1] if part[0] in "\"'" else part for part in _PART.findall(raw))
+
+
+def dotted_key_line(text: str, limit: int) -> int:
+    """The first line with more than ``limit`` dots outside numbers, or 0 (checked before
+    ``tomllib`` reads the text: it reads a dotted key in time quadratic in its length)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        dots = line.count(".")
+        if dots > limit and dots - len(_FLOAT_DOT.findall(line)) > limit:
+            return number
+    return 0
 
 
 def key_lines(text: str) -> dict[str, list[int]]:
@@ -146,17 +164,17 @@ class FileContext:
                 place = f"in [{section}]" if section else "at the top of the file"
                 raise self.error(
                     f"{section}.{key}" if section else key,
-                    f"unknown key {key!r} {place}; {hint}the keys are {', '.join(known)}",
+                    f"unknown key {shown(key)} {place}; {hint}the keys are {', '.join(known)}",
                 )
 
     def number(self, value: object, key: str) -> float:
         """A finite number of the file (a TOML int or float, not a bool or a string)."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.error(key, f"must be a number (without quotes), got {value!r}")
+            raise self.error(key, f"must be a number (without quotes), got {shown(value)}")
         try:
             result = float(value)
         except OverflowError:
             result = math.inf
         if not math.isfinite(result):
-            raise self.error(key, f"must be a finite number, got {value!r}")
+            raise self.error(key, f"must be a finite number, got {shown(value)}")
         return result
