@@ -424,7 +424,7 @@ def test_the_count_limits(tmp_path):
         (
             "steps = 3",
             "steps = 800_000",
-            "800,000 updates of 18 operations each is 14,400,000 operations; the limit is 10,000,000",
+            "800,000 updates of 18 operations each is 14,400,000 operations; the limit is 5,000,000",
         ),
     ],
 )

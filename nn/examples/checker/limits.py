@@ -31,5 +31,5 @@ MAX_PRINTED_CHARS = 40
 """Characters of one printed number."""
 MAX_TRAINING_STEPS = 1_000_000
 """``[train] steps``: the updates run."""
-MAX_TRAINING_WORK = 10_000_000
-"""``[train] steps`` times the operations of one forward pass."""
+MAX_TRAINING_WORK = 5_000_000
+"""``[train] steps`` times the operations of one forward pass (about 25 s of updates at most)."""
