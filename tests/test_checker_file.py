@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_lite import ArgumentError, ExampleFileError, ExampleFileWarning
+from autograd_lite import ArgumentError, ArgumentTypeError, ExampleFileError, ExampleFileWarning
 from nn.examples.checker import limits
 from nn.examples.checker.computation import Binary, Call, Name, Number, Printed, Training, Unary
 from nn.examples.checker.expressions import FUNCTIONS, operations, parse
@@ -373,6 +373,8 @@ def test_toml_that_would_exhaust_its_reader_is_refused(tmp_path):
 
 
 def test_a_file_that_is_not_there_or_not_text(tmp_path):
+    with pytest.raises(ArgumentTypeError, match="load takes a path or a dict .*, got int"):
+        load(3)
     with pytest.raises(ExampleFileError, match="no_such.toml: no such file"):
         load(tmp_path / "no_such.toml")
     with pytest.raises(ExampleFileError, match="is a folder"):

@@ -17,7 +17,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from autograd_lite import ExampleFileError, ExampleFileWarning
+from autograd_lite import ArgumentTypeError, ExampleFileError, ExampleFileWarning
 
 from .computation import Computation, Printed, Step, Training
 from .expressions import ExpressionError, did_you_mean, name_problem, operations, parse
@@ -53,6 +53,10 @@ def load(source: Source) -> Computation:
     """
     if isinstance(source, Mapping):
         return _build(dict(source), FileContext("the example dict"), None)
+    if not isinstance(source, (str, PathLike)):
+        raise ArgumentTypeError(
+            f"load takes a path or a dict of the file's sections, got {type(source).__name__}"
+        )
     path = Path(source)
     text = _read(path)
     if line := dotted_key_line(text, MAX_LINE_DOTS):
