@@ -25,6 +25,7 @@ from .engine import Value
 from .program import Program
 from .recording import Recording, record
 from .repeats import find_runs
+from .sgd_loop import sgd_loop_lines
 from .templates_code import template_source
 
 MAX_INLINE_OPERANDS = 64
@@ -119,7 +120,11 @@ def backward_lines(rec: Recording, j: int, name, grad, assigned: set[int]) -> li
 
 
 def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
-    """The program's source (``program`` and ``forward``) and the names it calls."""
+    """The program's source (``program`` and ``forward``) and the names it calls.
+
+    The namespace also carries ``_sgd_source``, the source of ``sgd_epoch`` (compiled
+    only when ``nn.fit`` asks for it).
+    """
     namer = _Namer()
     leaf_names = [
         namer.fresh(leaf.label, f"x{leaf.input}" if leaf.input is not None else f"c{i}")
@@ -218,7 +223,24 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         *("    " + line for line in forward),
         f"    return {out}, {_sum(forward_checked)}",
     ]
+    sgd: list[str] = []
+    if rec.grads_for:
+        params = [leaf_names[i] for i in rec.inputs[: rec.grads_for]]
+        others = [leaf_names[i] for i in rec.inputs[rec.grads_for :]]
+        sgd = sgd_loop_lines(
+            params,
+            others,
+            consts,
+            forward,
+            backward,
+            out,
+            [grad(~i) for i in rec.inputs[: rec.grads_for]],
+            _sum(checked),
+            watched,
+        )
     namespace = codegen.namespace([n.op for n in rec.nodes])
+    if sgd:
+        namespace["_sgd_source"] = "\n".join([*templates, *sgd]) + "\n"
     return "\n".join(lines) + "\n", namespace
 
 

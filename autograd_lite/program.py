@@ -34,8 +34,25 @@ class Program:
         exec(compile(source, self.filename, "exec"), scope)  # noqa: S102 - our own generated text
         self._program = scope["program"]
         self._forward = scope["forward"]
+        self._scope = scope
         self.input_labels = tuple(recording.leaves[i].label for i in recording.inputs)
         """The inputs' labels, in the order ``prog(values)`` takes their numbers."""
+
+    @property
+    def sgd_epoch(self):
+        """``sgd_epoch(rows, lrs, *params)``: steps of plain SGD in one loop (``nn.fit``'s).
+
+        Returns ``(losses, watched, params, last_grads)``; it stops early at a step whose
+        numbers are not finite, for the caller to take through ``run``. Compiled on first use.
+        """
+        if "sgd_epoch" not in self._scope:
+            source = self._scope.get("_sgd_source")
+            if source is None:
+                return None
+            filename = self.filename[:-1] + ", sgd_epoch>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            exec(compile(source, filename, "exec"), self._scope)  # noqa: S102 - our own text
+        return self._scope["sgd_epoch"]
 
     def __len__(self) -> int:
         """How many values a call takes."""

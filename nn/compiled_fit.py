@@ -40,6 +40,7 @@ from autograd_lite import (
 from . import losses
 from ._checks import is_integer, is_real
 from ._float_steps import float_step
+from .optim import SGD
 
 REFUSED = {
     losses.binary_cross_entropy: "binary_cross_entropy",
@@ -190,6 +191,59 @@ class CompiledSteps:
                 for j in range(size)
             ]
         return loss, predictions
+
+    def _plain_sgd(self) -> bool:
+        opt = self.optimizer
+        return type(opt) is SGD and not opt.momentum and not opt.weight_decay and self._direct()
+
+    def epoch(self, order: list[int], size: int, first: int, lr_for, rule, ys):
+        """One epoch over ``order`` in batches of ``size``: (sum of batch loss * size, correct).
+
+        ``lr_for(k)`` sets the learning rate of step ``k`` (counted over the whole fit, this
+        epoch's first being ``first``) and returns it. With plain SGD the full batches go
+        through the program's ``sgd_epoch`` loop; a step it stops at, and the rest, go
+        through ``step`` (and so through the engine when a number is not finite).
+        """
+        batches = [order[k : k + size] for k in range(0, len(order), size)]
+        total, correct, start = 0.0, 0, 0
+        loop = None
+        if self._plain_sgd() and len(batches[0]) == size:
+            if size not in self.programs:
+                self.programs[size] = self._record(size)
+            prog, used, n_outputs = self.programs[size]
+            loop = prog.sgd_epoch if len(used) == len(self.data) else None
+        if loop is not None:
+            full = batches if len(batches[-1]) == size else batches[:-1]
+            lrs = [lr_for(first + k) for k in range(len(full))]
+            rows = self.rows
+            if size == 1:
+                batch_rows = [rows[b[0]] for b in full]
+            else:
+                batch_rows = [[v for i in b for v in rows[i]] for b in full]
+            losses, seen, data, last = loop(batch_rows, lrs, *self.data)
+            start = len(losses)
+            if start:
+                self.data, self.grads = list(data), list(last)
+            for b, loss, watched in zip(full, losses, seen):
+                total += loss * len(b)
+                if rule:
+                    correct += self._correct(rule, ys, b, watched, n_outputs)
+        for k in range(start, len(batches)):
+            b = batches[k]
+            lr_for(first + k)
+            loss, predictions = self.step(b)
+            total += loss * len(b)
+            if rule:
+                correct += sum(rule(p, ys[i]) for p, i in zip(predictions, b))
+        return total, correct
+
+    def _correct(self, rule, ys, batch, watched, n_outputs) -> int:
+        if n_outputs == 1:
+            return sum(rule(Value(v), ys[i]) for v, i in zip(watched, batch))
+        return sum(
+            rule([Value(v) for v in watched[j * n_outputs : (j + 1) * n_outputs]], ys[i])
+            for j, i in enumerate(batch)
+        )
 
     def _apply_update(self) -> None:
         opt = self.optimizer

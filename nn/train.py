@@ -156,25 +156,26 @@ def _fit(
     )
     own = {id(p) for p in model.parameters()}
     outside = [p for p in getattr(optimizer, "params", ()) if id(p) not in own]
+    for p in outside if compiled else ():  # the program never writes their gradients
+        p.grad = 0.0
+
+    def set_lr(k: int) -> float:
+        """The learning rate of step ``k`` (counted from 0), from ``lr_schedule``, checked."""
+        if lr_schedule is not None:
+            where = f"fit: the learning rate lr_schedule({k})"
+            optimizer.lr = non_negative(lr_schedule(k), where)
+        return optimizer.lr
+
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for epoch in bar:
         if shuffle:
             rng.shuffle(order)
         total, correct = 0.0, 0
-        for start in range(0, n_examples, size):
+        if compiled_steps is not None:
+            total, correct = compiled_steps.epoch(order, size, step, set_lr, rule, ys)
+            step += -(-n_examples // size)
+        for start in range(0, n_examples if compiled_steps is None else 0, size):
             batch = order[start : start + size]
-            if compiled_steps is not None:
-                if lr_schedule is not None:
-                    where = f"fit: the learning rate lr_schedule({step})"
-                    optimizer.lr = non_negative(lr_schedule(step), where)
-                for p in outside:
-                    p.grad = 0.0
-                batch_loss, predictions = compiled_steps.step(batch)
-                step += 1
-                total += batch_loss * len(batch)
-                if rule:
-                    correct += sum(rule(p, ys[i]) for p, i in zip(predictions, batch))
-                continue
             predictions = [model(xs[i]) for i in batch]
             per_example = [
                 _graph(loss_fn(p, ys[i]), "the loss function") for p, i in zip(predictions, batch)
@@ -182,12 +183,8 @@ def _fit(
             batch_loss = per_example[0] if len(batch) == 1 else vsum(per_example) / len(batch)
             if penalty is not None:
                 batch_loss = batch_loss + _graph(penalty(model), "penalty(model)")
-            if lr_schedule is not None:
-                where = f"fit: the learning rate lr_schedule({step})"
-                optimizer.lr = non_negative(lr_schedule(step), where)
-            for p in (
-                outside
-            ):  # zero_grad once per step: the model's, and any others the optimizer holds
+            set_lr(step)
+            for p in outside:  # zero_grad once per step: the model's, any others the optimizer's
                 p.grad = 0.0
             model.zero_grad()
             batch_loss.backward()
