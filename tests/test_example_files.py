@@ -16,6 +16,7 @@ from importlib.resources import as_file, files
 import pytest
 
 import nn.examples
+from autograd_lite import NotFoundError
 from nn.examples._checked import Checked
 from tests.cli import run_cli
 
@@ -122,3 +123,23 @@ def test_autograd_lite_check_runs_a_shipped_file(name, status):
         done = run_cli("check", str(path))
     assert done.returncode == status, done.stderr
     assert load(name)["title"] in done.stdout
+
+
+def test_a_catalogue_row_gathers_keys_and_asks_for_unprinted_ones():
+    gad = Checked.shipped("gad_neuron")
+    row = gad.quantity("increments", ["increment_b", "increment_W1"])
+    assert row.printed == ["-0.008443521", "-0.000844352"] and row.agreement == "rounded"
+    # dE/db is not printed; one step of gradient descent from it is b@1
+    assert gad.value("b@1") == pytest.approx(1.83 - 0.01 * gad.value("dE/db"), rel=1e-15)
+    again = gad.at(W1_printed=0.5, W2_printed=0.2, b_printed=1.83)  # the first pass's weights
+    assert again.value("E2") == gad.value("E")
+    with pytest.raises(NotFoundError, match="no leaf called 'W3'"):
+        gad.at(W3=1.0)
+    with pytest.raises(NotFoundError, match="no step called 'L'"):
+        gad.training_on("L")
+    with pytest.raises(NotFoundError, match="not a quantity"):
+        gad.value("dE/")
+    # a mismatch without a reason of the example's own takes the models' findings
+    wrong = gad.quantity("the article's b", "b@1")
+    assert wrong.agreement == "MISMATCH" and wrong.reason.startswith("perceptron-rule (")
+    assert gad.quantity("swapped", "table_W1new").reason.startswith("unexplained")
