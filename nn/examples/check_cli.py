@@ -40,7 +40,7 @@ def template_text() -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     if args.template:
-        if args.file is not None or args.json or args.html or args.svg or args.practice:
+        if args.file is not None or args.json or args.practice or args.html or args.svg:
             return _usage("--template prints the starting file and takes no FILE or other option")
         sys.stdout.write(template_text())
         return AGREE
@@ -58,10 +58,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return BAD_FILE
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
         print(result.table(args.digits))
-    if (args.svg or args.html) and _draw(result, args):
+    if (args.svg is not None or args.html is not None) and _draw(result, args):
         return BAD_FILE
     return AGREE if result.ok else MISMATCH
 
