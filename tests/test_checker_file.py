@@ -580,3 +580,40 @@ def test_arbitrary_text_is_read_or_refused_with_a_package_error(text):
 def test_parse_errors_in_load_are_package_errors():
     assert issubclass(ExampleFileError, ArgumentError) and issubclass(ExampleFileError, ValueError)
     assert math.isfinite(parse("1e308", ()).value)
+
+
+@st.composite
+def files_with_noise(draw):
+    """A small file with comments, blank lines and steps over several lines between its keys."""
+    noise = st.sampled_from(["", "# a comment [not.a.header]", "  # x = 1"])
+    lines = ['title = "t"', "[values]"]
+    expected: dict[str, int] = {}
+    names = draw(
+        st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=4, unique=True)
+    )
+    for name in names:
+        lines += [draw(noise)] * draw(st.integers(0, 2))
+        lines.append(f"{name} = 1.5")
+    lines.append("[forward]")
+    for i, name in enumerate(names):
+        lines += [draw(noise)] * draw(st.integers(0, 2))
+        if draw(st.booleans()):
+            lines.append(f's{i} = """({name}')
+            expected[f"s{i}"] = len(lines)
+            lines += ["# [not_a_header]", '  * 2)"""']
+        else:
+            lines.append(f's{i} = "{name} * 2"   # step {i}')
+            expected[f"s{i}"] = len(lines)
+    lines += ["[printed]", 's0 = "3"']
+    return "\n".join(lines) + "\n", expected, len(lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(files_with_noise())
+def test_every_step_and_printed_number_knows_its_line(tmp_path_factory, case):
+    text, expected, printed_line = case
+    path = tmp_path_factory.mktemp("lines") / "f.toml"
+    path.write_text(text, encoding="utf-8")
+    computation = load(path)
+    assert {step.name: step.line for step in computation.steps} == expected
+    assert computation.printed[0].line == printed_line
