@@ -47,6 +47,19 @@ def query(key: str) -> Query:
     return Query(of, match["wrt"], int(match["k"] or 0))
 
 
+def grid(pattern: str, **sizes: int) -> Keys:
+    """``pattern`` for every index from 1, nested in the order given: ``grid("a2_{i}", i=3)``
+    is a vector, ``grid("w4_{b}_{a}", a=3, b=3)`` a matrix whose row a holds ``w4_1_a`` ..."""
+
+    def build(fixed: dict[str, int], rest: list[tuple[str, int]]) -> Keys:
+        if not rest:
+            return pattern.format(**fixed)
+        (name, n), *inner = rest
+        return [build({**fixed, name: i}, inner) for i in range(1, n + 1)]
+
+    return build({}, list(sizes.items()))
+
+
 def _flat(keys: Keys) -> list[str]:
     return [keys] if isinstance(keys, str) else [k for item in keys for k in _flat(item)]
 

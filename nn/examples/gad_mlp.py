@@ -40,7 +40,7 @@ from itertools import pairwise
 from autograd_lite import Value, explain, no_grad
 from nn import MLP, SGD
 
-from ._checked import Checked
+from ._checked import Checked, Keys, grid
 from .report import ExampleResult, Quantity
 
 TITLE = "Seed 002, Ahmed Gad's book code (Ch09): a 3-7-5-4-1 sigmoid MLP, exact gradient descent"
@@ -114,14 +114,12 @@ def labelled_forward(model: MLP) -> tuple[list[list[Value]], Value]:
     return activations, error
 
 
-def _per_weight(key: str) -> list[list[list[str]]]:
-    """A key of ``files/gad_mlp.toml`` for every weight, one (n_out, n_in) matrix a layer; its
-    names number layers from the inputs' (``w5_1_3``: output neuron 1, from unit 3 below)."""
+def _per_weight(key: str) -> list[Keys]:
+    """``key`` (``"w{layer}_{{j}}_{{i}}"``) for every weight of ``files/gad_mlp.toml``, one
+    (n_out, n_in) matrix a layer, numbered from the inputs' (``w5_1_3``: output neuron 1,
+    from unit 3 of layer 4)."""
     return [
-        [
-            [key.format(layer=layer, j=j, i=i) for i in range(1, n_in + 1)]
-            for j in range(1, n_out + 1)
-        ]
+        grid(key.format(layer=layer), j=n_out, i=n_in)
         for layer, (n_in, n_out) in enumerate(pairwise(SIZES), 2)
     ]
 
@@ -158,7 +156,7 @@ def run() -> ExampleResult:
             book_stop = {"pred": p.data, "new": predict(model, NEW_SAMPLE)}
 
     step0 = Checked.shipped("gad_mlp")  # the first step, as the example checker computes it
-    output_grads = step0.values(_per_weight("dE/dw{layer}_{j}_{i}")[-1][0])
+    output_grads = step0.values(_per_weight("dE/dw{layer}_{{j}}_{{i}}")[-1][0])
     exact_increments = [-LEARNING_RATE * g for g in output_grads]
     book_increments = [-LEARNING_RATE * output_grads[0]] * len(output_grads)
     gd = "seed0.exact_gd."
@@ -167,18 +165,18 @@ def run() -> ExampleResult:
     quantities = [
         computed(
             "seed0.step0.hidden_activations",
-            [[f"a{layer}_{j}" for j in range(1, n + 1)] for layer, n in enumerate(SIZES[1:-1], 2)],
+            [grid(f"a{layer}_{{j}}", j=n) for layer, n in enumerate(SIZES[1:-1], 2)],
             note="layers of 7, 5 and 4 sigmoid neurons",
         ),
         computed("seed0.step0.pred", "a5_1"),
         computed("seed0.step0.E", "E", note="(p - y)^2"),
         computed(
             "seed0.step0.grads(exact, per layer, shape n_out x n_in)",
-            _per_weight("dE/dw{layer}_{j}_{i}"),
+            _per_weight("dE/dw{layer}_{{j}}_{{i}}"),
         ),
         computed(
             "seed0.step0.updated_weights(exact GD)",
-            _per_weight("w{layer}_{j}_{i}@1"),
+            _per_weight("w{layer}_{{j}}_{{i}}@1"),
             note=f"W - {LEARNING_RATE} dE/dW",
         ),
         q(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._checked import Checked
+from ._checked import Checked, Keys, grid
 from .report import Quantity
 
 INPUT = (0.1, 0.2, 0.7)
@@ -28,15 +28,15 @@ WRITTEN = "sum-BCE"
 """The loss as the article writes it: per-class binary cross-entropies of the softmax outputs, summed."""
 
 
-def vector(key: str) -> list[str]:
+def vector(key: str) -> Keys:
     """``key`` for units 1 to 3: ``vector("dE/da4_{i}")``."""
-    return [key.format(i=i) for i in range(1, 4)]
+    return grid(key, i=3)
 
 
-def in_out(key: str) -> list[list[str]]:
+def in_out(key: str) -> Keys:
     """``key`` for every weight, in the article's orientation: row a (unit a of the lower
     layer), column b (unit b above), which the file names ``w{layer}_b_a``."""
-    return [[key.format(a=a, b=b) for b in range(1, 4)] for a in range(1, 4)]
+    return grid(key, a=3, b=3)
 
 
 S = f"({WRITTEN})"
@@ -51,7 +51,7 @@ NETWORK: dict[str, object] = {
     "loss.categorical_ce_ln(exact forward)": "CE",
     f"grad.dE_dO_out{S}": vector("dE/da4_{i}"),
     "grad.dO_i/dO_in_i(diagonal only)": vector("da4_{i}/dz4_{i}"),
-    "grad.softmax Jacobian dO_out_a/dO_in_b": [vector(f"da4_{a}/dz4_{{i}}") for a in (1, 2, 3)],
+    "grad.softmax Jacobian dO_out_a/dO_in_b": in_out("da4_{a}/dz4_{b}"),
     f"grad.dE_dO_in({WRITTEN}, full Jacobian)": vector("dE/dz4_{i}"),
     f"grad.dE_dWkl{S}": in_out("dE/dw4_{b}_{a}"),
     f"update.Wkl{S}": in_out("w4_{b}_{a}@1"),
@@ -171,14 +171,6 @@ def number(printed: str) -> float:
     return float(printed)
 
 
-def _rows(name: str, count: int = 3) -> list[str]:
-    return [f"{name}_{i}" for i in range(1, count + 1)]
-
-
-def _matrix(name: str) -> list[list[str]]:
-    return [_rows(f"{name}_{a}") for a in range(1, 4)]
-
-
 class Replay(NamedTuple):
     """A step of the article's arithmetic, checked from ``files/prakash_333_replay.toml``."""
 
@@ -199,19 +191,19 @@ REPLAYS = [
     Replay(
         "forward.O_in",
         "article.O_in of its h2_out [0.938,0.94,0.98]",
-        _rows("O_in"),
+        vector("O_in_{i}"),
         note="the O_in error enters with h2_out cut to 2-3 digits",
     ),
     Replay(
         "forward.O_out(softmax)",
         "article.softmax of its printed O_in",
-        _rows("softmax"),
+        vector("softmax_{i}"),
         reason="the printed outputs are not the softmax of the article's own O_in either",
     ),
     Replay(
         LOSS,
         "article.-log10 terms of its outputs",
-        _rows("log10_term"),
+        vector("log10_term_{i}"),
         reason="its terms are -log10 of its outputs, with 0.568958 printed as 0.569858 and "
         "0.168963 as 0.16886",
     ),
@@ -231,87 +223,87 @@ REPLAYS = [
     Replay(
         O_OUT,
         "article.-(y/O+(1-y)/(1-O)) at its outputs",
-        _rows("dE_dO_out_as_written"),
+        vector("dE_dO_out_as_written_{i}"),
         note="its printed dE/dO is its sign-flipped formula at its printed outputs",
     ),
     Replay(
         O_OUT,
         "article.-y/O+(1-y)/(1-O) at its outputs",
-        _rows("dE_dO_out_right"),
+        vector("dE_dO_out_right_{i}"),
         note="the right formula at the article's outputs: terms 2-3 are positive",
         printed=False,
     ),
     Replay(
         DIAGONAL,
         "article.O(1-O) at its outputs",
-        _rows("O_times_1_minus_O"),
+        vector("O_times_1_minus_O_{i}"),
         reason="the printed diagonal is not O(1-O) of the article's own outputs either",
     ),
     Replay(
         f"grad.dE_dWkl({WRITTEN})",
         "article.dE_dWkl of its factors",
-        _matrix("dE_dWkl_from_factors"),
+        in_out("dE_dWkl_from_factors_{a}_{b}"),
         note="its dE/dO * its diagonal * h2_out, column 2 with -0.301: as printed",
     ),
     Replay(
         f"update.Wkl({WRITTEN})",
         "article.update.Wkl of its gradient",
-        _matrix("Wkl_updated"),
+        in_out("Wkl_updated_{a}_{b}"),
         reason="four printed entries misplace a digit: 0.30055, 0.2005849, 0.5005779, 0.9006098",
     ),
     Replay(
         "grad.sigmoid_prime(h2_in)",
         "article.h2_out(1-h2_out) of its h2_out",
-        _rows("sigma_prime_from_h2_out"),
+        vector("sigma_prime_from_h2_out_{i}"),
         note="the article's sigma' is taken from its 2-3 digit h2_out",
     ),
     Replay(
         DH2,
         "article.dE_dh2_out terms of its factors",
-        _matrix("dE_dh2_out_term_from_factors"),
+        in_out("dE_dh2_out_term_from_factors_{a}_{b}"),
         reason="only the first printed term of each row is the product written beside it "
         "(-1.4755*0.2040*0.4 = -0.1204, printed -0.2383)",
     ),
     Replay(
         DH2,
         "article.dE_dh2_out sums of its terms",
-        _rows("dE_dh2_out_sum_of_terms"),
+        vector("dE_dh2_out_sum_of_terms_{i}"),
         reason="-0.2948 - 0.119 - 0.667 = -1.0808, printed -1.0810",
     ),
     Replay(
         DH2,
         "article.dE_dh2_out sums of its products",
-        _rows("dE_dh2_out_sum_of_products"),
+        vector("dE_dh2_out_sum_of_products_{i}"),
         reason="the sums of the products the article writes down are not what it prints",
     ),
     Replay(
         f"grad.dE_dWjk({WRITTEN})",
         "article.dE_dWjk of its factors",
-        _matrix("dE_dWjk_from_factors"),
+        in_out("dE_dWjk_from_factors_{a}_{b}"),
         note="its dE/dh2_out * its sigma' * h1_out: as printed",
     ),
     Replay(
         f"update.Wjk({WRITTEN})",
         "article.update.Wjk of its gradient",
-        _matrix("Wjk_updated"),
+        in_out("Wjk_updated_{a}_{b}"),
         reason="0.8 + 0.01*0.03813 = 0.8003813, printed 0.803813",
     ),
     Replay(
         f"grad.dE_dh1_out({WRITTEN})",
         "article.dE_dh1_out of its factors",
-        _rows("dE_dh1_out_from_factors"),
+        vector("dE_dh1_out_from_factors_{i}"),
         note="its dE/dh2_out * its sigma' * the diagonal weight Wjk[j][j]: as printed",
     ),
     Replay(
         f"grad.dE_dWij({WRITTEN})",
         "article.dE_dWij of its dE_dh1_out",
-        _matrix("dE_dWij_from_factors"),
+        in_out("dE_dWij_from_factors_{a}_{b}"),
         note="its dE/dh1_out * relu' * x: as printed",
     ),
     Replay(
         f"update.Wij({WRITTEN})",
         "article.update.Wij of its gradient",
-        _matrix("Wij_updated"),
+        in_out("Wij_updated_{a}_{b}"),
         note="as printed (its substitution line's -0.0007245 is a typo for -0.007245)",
     ),
 ]
