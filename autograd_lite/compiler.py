@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -68,6 +69,7 @@ class _Namer:
     taken: set[str] = field(default_factory=lambda: set(RESERVED))
 
     def fresh(self, wanted: str, fallback: str) -> str:
+        wanted = re.sub(r"\W", "_", wanted)  # a label h1.w2 reads h1_w2
         name = wanted if wanted.isidentifier() and not wanted.startswith("_") else fallback
         base, n = name, 1
         while name in self.taken:
@@ -127,7 +129,7 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
     """
     namer = _Namer()
     leaf_names = [
-        namer.fresh(leaf.label, f"x{leaf.input}" if leaf.input is not None else f"c{i}")
+        namer.fresh(leaf.label, f"in{leaf.input}" if leaf.input is not None else f"c{i}")
         for i, leaf in enumerate(rec.leaves)
     ]
     node_names = [namer.fresh(node.label, f"v{j}") for j, node in enumerate(rec.nodes)]

@@ -28,8 +28,17 @@ from types import ModuleType
 
 from tqdm import tqdm
 
-from autograd_lite import DotNotFoundError, GraphTooLargeError, practice, save_html, save_svg
+from autograd_lite import (
+    DotNotFoundError,
+    GraphTooLargeError,
+    compile_graph,
+    practice,
+    save_html,
+    save_svg,
+    topological_order,
+)
 from autograd_lite.cli import check_outputs, positive_int, significant_digits
+from autograd_lite.staleness import recomputed
 
 from . import CATALOGUE, ExampleResult, module
 
@@ -93,6 +102,8 @@ def show_example(args: argparse.Namespace) -> int:
     else:
         result = example.run(**options)
     print(result.table(args.digits))
+    if args.program:
+        return print_program(result)
     if result.trace is not None and not args.table_only:
         print()
         print(result.trace.to_text(args.digits))
@@ -108,6 +119,27 @@ def show_example(args: argparse.Namespace) -> int:
         print(f"\nGraph written to {path.resolve()}")
     if args.html is not None:
         return write_page(result, args.html, practice=args.practice)
+    return 0
+
+
+def print_program(result: ExampleResult) -> int:
+    """The example's graph as the program ``compile_graph`` makes of it, every leaf an input.
+
+    An example that trained on after its trace leaves the graph stale: its program is
+    printed without the numbers of the comments, which no longer add up.
+    """
+    if result.root is None:
+        print(f"autograd-lite: {result.name} has no graph to compile", file=sys.stderr)
+        return 1
+    order = topological_order(result.root)
+    leaves = [v for v in order if not v.parents]
+    fresh = all(recomputed(v) == v.data for v in order if v.parents)
+    program = compile_graph(result.root, leaves, comments=fresh)
+    print()
+    print("The backward pass is this program (autograd_lite.compile_graph, every leaf an input;")
+    print("one line per forward step, then one per chain-rule product, in backward()'s order):")
+    print()
+    print(program.source.split("\n\n\ndef forward(")[0])
     return 0
 
 
@@ -186,6 +218,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     one.add_argument(
         "--table-only", action="store_true", help="print the table without the step-through"
+    )
+    one.add_argument(
+        "--program",
+        action="store_true",
+        help="print the table, then the example's graph compiled to Python (compile_graph)",
     )
     one.add_argument(
         "--epochs",
