@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Collection
 
-from autograd_lite import OPS
+from autograd_lite import OPS, ExampleFileError
 
 from .computation import Binary, Call, Expr, Name, Number, Unary
 from .limits import MAX_BRACKET_DEPTH, MAX_DEPTH, MAX_EXPRESSION_CHARS, MAX_NAME_CHARS
@@ -89,11 +89,9 @@ REFUSED_NODES: dict[type[ast.AST], str] = {
 }
 
 
-class ExpressionError(Exception):
-    """Why an expression is refused; ``file_format`` adds the file, the line and the key.
-
-    Internal: it never leaves this package (``load`` raises ``ExampleFileError``).
-    """
+class ExpressionError(ExampleFileError):
+    """Why an expression is refused, without the file: ``load`` re-raises it as an
+    ``ExampleFileError`` that adds the file, the line and the key."""
 
 
 def did_you_mean(name: str, candidates: Collection[str]) -> str:
