@@ -7,7 +7,8 @@ printed digits with the engine's value.
   relative to the printed value; a printed 0 is exact only for 0);
 - ``rounded``: the printed digits are the value rounded to the printed places;
 - ``truncated``: the printed digits are the value cut off at the printed places;
-- ``MISMATCH``: none of these; the quantity must then say why, in one line;
+- ``MISMATCH``: none of these; the quantity must then say why, in one line (for a row
+  of a checker file, the known mistakes that reproduce the printed number follow it);
 - ``computed``: the article printed nothing to compare with.
 
 A printed integer (``0``, ``66``) is a claim of exactness: it is ``exact`` or ``MISMATCH``.
