@@ -434,6 +434,14 @@ def test_bad_training(tmp_path, old, new, expected):
     assert expected in refused(tmp_path, replaced(old, new))
 
 
+def test_many_derivatives_of_a_large_graph_are_refused():
+    steps = {"s0": "x"} | {f"s{i}": f"s{i - 1}*x + x*x + x*x" for i in range(1, 800)}
+    printed = {f"ds799/ds{i}": "1" for i in range(800)}
+    with pytest.raises(ExampleFileError, match=r"\[printed\]: 800 derivatives, .* 5,000,000"):
+        load({"title": "t", "values": {"x": 0.5}, "forward": steps, "printed": printed})
+    load({"title": "t", "values": {"x": 0.5}, "forward": steps, "printed": {"ds799/dx": "1"}})
+
+
 def test_steps_default_to_the_largest_update_printed(tmp_path):
     assert load(write(tmp_path, replaced("steps = 3\n", ""))).training.steps == 3
 

@@ -148,6 +148,12 @@ def _build(data: dict[str, Any], context: FileContext, path: str | None) -> Comp
     printed = printed_quantities(data["printed"], context, messages)
     training = _training(data.get("train"), context, values, steps, printed, network)
     check_quantities(printed, context, values, steps, training)
+    derivatives = sum(p.wrt is not None for p in printed)
+    if derivatives * sum(operations(step.expression) for step in steps) > MAX_TRAINING_WORK:
+        raise ExampleFileError(
+            f"{context.where('printed')}: {derivatives} derivatives, each a backward pass over "
+            f"the steps' operations, exceed the limit of {MAX_TRAINING_WORK:,} operations"
+        )
     for message in messages:
         warnings.warn(message, ExampleFileWarning, stacklevel=3)
     return Computation(

@@ -32,4 +32,5 @@ MAX_PRINTED_CHARS = 40
 MAX_TRAINING_STEPS = 1_000_000
 """``[train] steps``: the updates run."""
 MAX_TRAINING_WORK = 5_000_000
-"""``[train] steps`` times the operations of one forward pass (about 25 s of updates at most)."""
+"""``[train] steps``, or the derivatives printed, times the operations of one pass (about 25 s
+of work at most)."""
