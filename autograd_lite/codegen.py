@@ -22,8 +22,10 @@ import ast
 import keyword
 import math
 import operator
+import re
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from .errors import ArgumentError, ArgumentTypeError
@@ -224,7 +226,7 @@ def _operand_symbols(op: Op, operands: Sequence[str], constant: str | None) -> l
         raise ArgumentTypeError(
             f"{op.name}: operands must be a sequence of texts, got {operands!r}"
         )
-    args: list[object] = [Symbol(t) if t.isidentifier() else Symbol(f"({t})") for t in operands]
+    args: list[object] = [Symbol(t) if _atom(t) else Symbol(f"({t})") for t in operands]
     if op.has_constant:
         if constant is None or len(operands) != 1:
             raise ArgumentError(
@@ -236,14 +238,30 @@ def _operand_symbols(op: Op, operands: Sequence[str], constant: str | None) -> l
     return args
 
 
+_SUBSCRIPT = re.compile(r"[A-Za-z_]\w*\[\d+\]")
+
+
+def _atom(text: str) -> bool:
+    """A name or ``V[12]``: text that needs no parentheses as an operand."""
+    return text.isidentifier() or _SUBSCRIPT.fullmatch(text) is not None
+
+
 def _constant(text: str) -> object:
     """A number literal is a number to the rule (``k == 0`` decided now); a name, a symbol."""
+    value = _literal(text)
+    if value is None:
+        return Symbol(text if text.isidentifier() else f"({text})")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _literal(text: str) -> int | float | None:
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        return Symbol(text if text.isidentifier() else f"({text})")
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return Symbol(f"({text})")
+        return None
     return value
 
 
@@ -294,7 +312,7 @@ def local_symbols(
     args = _operand_symbols(op, operands, constant)
     if not isinstance(out, str):
         raise ArgumentTypeError(f"{op.name}: out must be a text, got {type(out).__name__}")
-    args.insert(0, Symbol(out) if out.isidentifier() else Symbol(f"({out})"))
+    args.insert(0, Symbol(out) if _atom(out) else Symbol(f"({out})"))
     try:
         outcomes = _explore(op.local_grads, args)
         count = len(outcomes[0][2])

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import codegen
+from .chunked import MAX_LINES, chunked_source
 from .engine import Value
 from .program import Program
 from .recording import Recording, record
@@ -143,6 +144,9 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         return grad_names[r]
 
     runs = {run.start: run for run in find_runs(rec)}
+    if not runs and sum(1 + len(n.operands) for n in rec.nodes) > MAX_LINES:
+        namespace = codegen.namespace([n.op for n in rec.nodes])
+        return chunked_source(rec, forward_line, backward_lines), namespace
     ends = {run.end: run for run in runs.values()}
     templates: list[str] = []
     forward: list[str] = []

@@ -284,3 +284,26 @@ def test_bad_input_is_named():
         prog([1.0, True])
     with pytest.raises(ArgumentTypeError, match="list of 2 numbers"):
         prog(5.0)
+
+
+def test_a_long_chain_is_split_into_parts_and_stays_exact():
+    from autograd_lite import chunked
+
+    x, w = Value(0.5, "x"), Value(0.999, "w")
+    h = x
+    for i in range(12_000):  # 30,000 operations: past one function's worth of lines
+        h = (h * w + 0.001).tanh() if i % 2 else h * w + 0.0001
+    prog = compile_graph(h, [x, w])
+    assert "def _forward1(V, L, G, GL):" in prog.source
+    assert (
+        max(len(part.splitlines()) for part in prog.source.split("\ndef "))
+        <= chunked.PART_LINES + 3
+    )
+    h.backward()
+    out, grads = prog([0.5, 0.999])
+    assert bits(out) == bits(h.data) and [bits(g) for g in grads] == [bits(x.grad), bits(w.grad)]
+    with pytest.raises(ValueOverflowError) as got:
+        prog([0.5, 1e300])
+    with pytest.raises(ValueOverflowError) as expected:
+        Value(0.5, "x") * Value(1e300, "w") * Value(1e300, "w")
+    assert str(got.value).split(" in ")[0] == str(expected.value).split(" in ")[0]

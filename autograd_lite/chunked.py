@@ -1,0 +1,87 @@
+"""A program too long for one function: numbers in lists, the lines split into parts.
+
+Python compiles one function's body as a whole, and a function of millions of lines
+would take gigabytes (or fail) to compile. Past ``MAX_LINES`` lines of straight-line code
+the nodes' numbers live in a list ``V``, the leaves' in ``L``, their gradients in ``G`` and
+``GL``, and the lines are cut into functions of ``PART_LINES`` lines each, called in
+order: the same lines in the same order, so the same numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+from .recording import Recording
+
+MAX_LINES = 20_000
+"""Straight-line programs up to this many lines stay one function of named variables."""
+PART_LINES = 2_000
+
+
+def _parts(kind: str, lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines as ``_{kind}{k}(V, L, G, GL)`` functions, and the calls to them."""
+    source, calls = [], []
+    for k in range(0, max(len(lines), 1), PART_LINES):
+        name = f"_{kind}{k // PART_LINES}"
+        source += [
+            f"def {name}(V, L, G, GL):",
+            *("    " + line for line in lines[k : k + PART_LINES]),
+        ]
+        source += ["    return None", "", ""]
+        calls.append(f"    {name}(V, L, G, GL)")
+    return source, calls
+
+
+def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
+    """The source of ``program`` and ``forward`` for a long recording (no comments)."""
+
+    def name(r: int) -> str:
+        return f"V[{r}]" if r >= 0 else f"L[{~r}]"
+
+    def grad(r: int) -> str:
+        return f"G[{r}]" if r >= 0 else f"GL[{~r}]"
+
+    forward = [forward_line(rec, j, name, False) for j in range(len(rec.nodes))]
+    assigned: set[int] = set()
+    backward = [f"{grad(rec.root)} = 1.0"]
+    for j in range(len(rec.nodes) - 1, -1, -1):
+        backward += backward_lines(rec, j, name, grad, assigned)
+    forward_parts, forward_calls = _parts("forward", forward)
+    backward_parts, backward_calls = _parts("backward", backward)
+    constants = [leaf.data if leaf.input is None else 0.0 for leaf in rec.leaves]
+    slots = list(rec.inputs)
+    setup = [
+        "    V = [0.0] * _NODES",
+        "    L = list(_CONSTANTS)",
+        "    for i, v in zip(_SLOTS, values):",
+        "        L[i] = v",
+    ]
+    out = name(rec.root)
+    watched = "".join(name(r) + ", " for r in rec.watched)
+    lines = [
+        f"_NODES = {len(rec.nodes)}",
+        f"_CONSTANTS = {constants!r}",
+        f"_SLOTS = {slots!r}",
+        f"_GRADS_FOR = {rec.grads_for}",
+        "",
+        "",
+        *forward_parts,
+        *backward_parts,
+        "def program(*values):",
+        '    """The forward parts, then the backward parts: one line per product, in order."""',
+        *setup,
+        "    G = [0.0] * _NODES",
+        "    GL = [0.0] * len(L)",
+        *forward_calls,
+        *backward_calls,
+        "    grads = tuple([GL[i] + 0.0 for i in _SLOTS[:_GRADS_FOR]])",
+        "    check = sum(V, 0.0) + sum(GL, 0.0) + sum(values, 0.0)",
+        f"    return {out}, grads, check, ({watched})",
+        "",
+        "",
+        "def forward(*values):",
+        '    """The forward parts alone."""',
+        *setup,
+        "    G = GL = None",
+        *forward_calls,
+        f"    return {out}, sum(V, 0.0) + sum(values, 0.0)",
+    ]
+    return "\n".join(lines) + "\n"
