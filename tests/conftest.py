@@ -9,6 +9,8 @@
   whose skip reason names it) fails instead: ``make test`` installs PyTorch, so a skip there
   means a cross-check silently stopped running.
 - ``mp40``: mpmath at 40 significant digits for the length of one test.
+- Hypothesis runs without its per-example deadline: a property fails on a wrong value,
+  never because a shared CI machine was slow (speed is measured by ``benchmarks/``).
 
 mpmath's precision (``mpmath.mp.dps``) is one setting for the whole process, so a module
 that writes ``mpmath.mp.dps = 40`` at import, or a test that sets it and leaves it, changes
@@ -34,6 +36,10 @@ from typing import NamedTuple
 
 import mpmath
 import pytest
+from hypothesis import settings
+
+settings.register_profile("autograd-lite", deadline=None)
+settings.load_profile("autograd-lite")
 
 import nn.examples
 from autograd_lite import Value, dot
