@@ -179,3 +179,29 @@ def test_on_epoch_sees_the_weights_of_that_epoch():
         )
     assert [e for e, _ in seen[True]] == [1, 2, 3]
     assert [bits(w) for _, w in seen[True]] == [bits(w) for _, w in seen[False]]
+
+
+@pytest.mark.parametrize("batch_size", [1, 7])
+def test_a_step_that_overflows_raises_what_the_normal_fit_raises(batch_size):
+    from autograd_lite import AutogradError
+
+    errors = {}
+    for compiled in (False, True):
+        model, _, xs, ys = moons()()
+        optimizer = nn.SGD(model.parameters(), lr=1e170)  # the second step's sums overflow
+        with pytest.raises(AutogradError) as caught:
+            nn.fit(
+                model,
+                xs,
+                ys,
+                loss="mse",
+                optimizer=optimizer,
+                epochs=3,
+                batch_size=batch_size,
+                shuffle=False,
+                compiled=compiled,
+                progress=False,
+            )
+        errors[compiled] = caught.value
+    assert type(errors[True]) is type(errors[False])
+    assert str(errors[True]) == str(errors[False])
