@@ -38,6 +38,12 @@ def shipped(name: str) -> Computation:
         return load(path)
 
 
+def file_note(*names: str) -> str:
+    """The example's note saying where its file is, for a reader to check or copy it."""
+    paths = " and ".join(f"nn/examples/files/{name}.toml" for name in names)
+    return f"The fixed computation and its printed numbers: {paths} (autograd-lite check FILE)."
+
+
 def query(key: str) -> Query:
     """The quantity a key of ``[printed]`` names: ``E``, ``dE/dW1``, ``W1@1``, ``dE/dW1@3``."""
     match = QUANTITY.fullmatch(key)

@@ -44,7 +44,7 @@ from ._brownlee import (
     traced_sgd_step,
     train_epoch,
 )
-from ._checked import Checked
+from ._checked import Checked, file_note
 from .checker.evaluate import forward_graph
 from .report import ExampleResult, Quantity
 
@@ -292,6 +292,7 @@ def run() -> ExampleResult:
                 "The predict section's hard-coded network is not the trained one; it gets "
                 f"{hardcoded_correct}/10 rows right, the trained one {correct}/10."
             ),
+            file_note("brownlee_contrived"),
         ],
         extra={
             "model": model,

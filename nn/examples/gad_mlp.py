@@ -40,7 +40,7 @@ from itertools import pairwise
 from autograd_lite import Value, explain, no_grad
 from nn import MLP, SGD
 
-from ._checked import Checked, Keys, grid
+from ._checked import Checked, Keys, file_note, grid
 from .report import ExampleResult, Quantity
 
 TITLE = "Seed 002, Ahmed Gad's book code (Ch09): a 3-7-5-4-1 sigmoid MLP, exact gradient descent"
@@ -227,6 +227,7 @@ def run() -> ExampleResult:
                 f"exact gradients that is iteration {first_within}. Training here goes on to "
                 f"max_iter = {MAX_ITER}."
             ),
+            file_note("gad_mlp"),
         ],
         extra={
             "predictions": predictions,

@@ -16,7 +16,7 @@ from functools import partial
 from autograd_lite import explain
 from autograd_lite.demo import gad_neuron
 
-from ._checked import Checked
+from ._checked import Checked, file_note
 from .report import ExampleResult, Quantity
 
 TITLE = "Seed 002, Ahmed Gad: one sigmoid neuron, its gradients and one update"
@@ -121,7 +121,8 @@ def run() -> ExampleResult:
             (
                 "The article's bias update is the perceptron rule; gradient descent moves b "
                 f"to {b_gd:.12g} instead of 1.821556479."
-            )
+            ),
+            file_note("gad_neuron"),
         ],
         extra={"neuron": neuron, "file": checked.computation},
     )

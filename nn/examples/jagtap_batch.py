@@ -45,7 +45,7 @@ from functools import partial
 import nn
 from autograd_lite import Value, dot, explain, grad, vsum
 
-from ._checked import Checked
+from ._checked import Checked, file_note
 from .checker.evaluate import forward_graph
 from .report import ExampleResult, Quantity
 
@@ -240,6 +240,7 @@ def run() -> ExampleResult:
             "The article prints no numbers; both set-ups are ours (the neuron is seed 002's).",
             "Its toy loss 'output minus actual' has slope 1 everywhere: illustration only.",
             "Biases are parameters too; a weight into the correct output falls where h_j < 0.",
+            file_note("jagtap_neuron"),
         ],
         extra={"neuron": neuron_extra, "network": softmax_extra},
     )

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from autograd_lite import ArgumentError, Value, dot, explain, softmax
 from nn import MLP, SGD, Layer, binary_cross_entropy, cross_entropy
 
-from ._checked import Checked
+from ._checked import Checked, file_note
 from .prakash_333_article import (
     BJ,
     BK,
@@ -218,6 +218,7 @@ def run() -> ExampleResult:
             "weights move the wrong way; categorical cross-entropy's exact gradients have "
             f"{'the same' if same_pattern else 'a different'} sign pattern as the written loss's."
         ),
+        file_note("prakash_333", "prakash_333_replay"),
     ]
     return ExampleResult(
         name="prakash-333",
