@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from autograd_lite import AutogradError
-
 from ..report import agreement
 from .computation import Printed
 from .explanations import Explanation
 from .mistake_models import decimals
 from .plan import Plan, Query
-from .rerun import Mistake, rerun
+from .rerun import Mistake, attempt
 
 MAX_BISECTIONS = 30
 
@@ -72,20 +70,22 @@ def _detail(source: Printed, x: float, printed: float) -> str:
     return detail
 
 
-def carried_from(plan: Plan, wrong: list[Printed], budget, failures: list[str]) -> Iterator:
-    """(quantity, Explanation) for each later wrong number an earlier wrong one reproduces."""
+def carried_from(
+    plan: Plan, wrong: list[Printed], budget, failures: list[str], after: int
+) -> Iterator:
+    """(quantity, Explanation) for each later wrong number after ``after`` updates that an
+    earlier wrong one reproduces."""
     for i, source in enumerate(wrong):
-        later = [q for q in wrong[i + 1 :] if _may_follow(plan, source, q)]
+        later = [q for q in wrong[i + 1 :] if q.after == after and _may_follow(plan, source, q)]
         if not later:
             continue
         queries = [Query(q.of, q.wrt, q.after) for q in later]
-        passes = max(q.after for q in later) + 1
         points = interval_points(source.text)
         runs: list[list[float]] = []
         explained: set[str] = set()
         for x in points:
             detail = _detail(source, x, points[0])
-            values = _attempt(plan, _forcing(source, x, detail), queries, passes, budget, failures)
+            values = attempt(plan, _forcing(source, x, detail), queries, budget, failures)
             if values is None:
                 break
             runs.append(values)
@@ -114,7 +114,7 @@ def _bisect(plan, source, q, points, v_low, v_high, budget, failures):
     for _ in range(MAX_BISECTIONS):
         x = (low + high) / 2
         detail = _detail(source, x, points[0])
-        values = _attempt(plan, _forcing(source, x, detail), query, q.after + 1, budget, failures)
+        values = attempt(plan, _forcing(source, x, detail), query, budget, failures)
         if values is None:
             return None
         (v,) = values
@@ -125,13 +125,3 @@ def _bisect(plan, source, q, points, v_low, v_high, budget, failures):
         else:
             high = x
     return None
-
-
-def _attempt(plan, mistake, queries, passes, budget, failures) -> list[float] | None:
-    if not budget.spend(mistake.model, passes, mistake.detail):
-        return None
-    try:
-        return rerun(plan, mistake, queries)
-    except AutogradError as exc:
-        failures.append(f"{mistake.model} ({mistake.detail}): the re-run failed: {exc}")
-        return None

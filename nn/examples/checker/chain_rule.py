@@ -61,6 +61,36 @@ def step_factors(
     return out.data, {name: gradients.get(leaf, 0.0) for name, leaf in leaves.items()}
 
 
+CACHE_SIZE = 100_000
+"""Steps a ``FactorCache`` remembers before it starts over."""
+
+
+class FactorCache:
+    """Steps already run, by (step, activation rule, inputs): re-runs share identical steps.
+
+    Every re-run of a mistake starts from the same forward pass, and most change one
+    thing, so most of their steps repeat. ``work`` counts the instructions actually run,
+    which is what the budget charges.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple, tuple[float, dict[str, float]]] = {}
+        self.work = 0
+
+    def factors(
+        self, name: str, program: Program, inputs: Mapping[str, float], rule: ActivationRule | None
+    ) -> tuple[float, dict[str, float]]:
+        """``step_factors`` of the step, remembered; the dict is the caller's to change."""
+        key = (name, rule, tuple(inputs[u] for u in names_used(program)))
+        found = self.entries.get(key)
+        if found is None:
+            if len(self.entries) >= CACHE_SIZE:
+                self.entries.clear()
+            found = self.entries[key] = step_factors(program, inputs, rule)
+            self.work += len(program)
+        return found[0], dict(found[1])
+
+
 Rounding = Callable[[float], float]
 
 

@@ -249,9 +249,15 @@ def update_order(plan: Plan, wrong: list[Printed]) -> list[Variant]:
     layers = parameter_layers(plan)
     if len(layers) < 2:
         return []
-    order = " before ".join("(" + ", ".join(layer) + ")" for layer in layers)
+    order = " before ".join(_layer_text(layer) for layer in layers)
     detail = f"layers updated from the loss back, {order}, each through the new weights"
     return [Variant(Mistake("update-order", detail, layered=True, layers=layers), targets)]
+
+
+def _layer_text(layer: tuple[str, ...]) -> str:
+    if len(layer) <= 4:
+        return "(" + ", ".join(layer) + ")"
+    return f"({layer[0]}, {layer[1]}, ... {len(layer)} parameters)"
 
 
 def step_off_by_one(plan: Plan, wrong: list[Printed]) -> list[Variant]:

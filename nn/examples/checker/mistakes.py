@@ -9,15 +9,17 @@ updates first; at the same number of updates, every value (leaves then steps, in
 order) before every derivative, and derivatives by their step in file order, then from the
 name nearest that step back to the leaves, the order backpropagation computes them in.
 
-The budget (``explanations.MAX_WORK``, ``MAX_RERUNS``) is spent in this order: the models
-of ``mistake_models.FIRST`` (few re-runs each), ``carried-from``, then those of
-``mistake_models.LAST`` (a re-run per chain-rule factor); a re-run that does not fit is
-skipped and named in ``skipped``.
+The budget (``explanations.MAX_WORK``, ``MAX_RERUNS``) is spent on the cheap quantities
+first: in phases by the number of updates K (K = 0 first, a re-run of K updates costing
+K + 1 forward passes), and within a phase the models of ``mistake_models.FIRST`` (few
+re-runs each), ``carried-from``, then those of ``mistake_models.LAST`` (a re-run per
+chain-rule factor). A re-run that does not fit is skipped and named in ``skipped``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from autograd_lite import AutogradError
 
@@ -35,7 +37,7 @@ from .mistake_models import (
     factor_choices,
 )
 from .plan import Plan, Query, compile_computation
-from .rerun import rerun
+from .rerun import attempt
 
 
 def dependency_key(plan: Plan, printed: Printed) -> tuple:
@@ -55,7 +57,9 @@ def explain(
         key=lambda p: dependency_key(plan, p),
     )
     found: dict[str, list[tuple[int, int, Explanation]]] = {p.key: [] for p in wrong}
-    budget = Budget(per_pass=sum(len(program) for program in plan.programs.values()) + 1)
+    overhead = sum(len(uses) + 1 for uses in plan.uses.values()) + 1
+    instructions = sum(len(program) for program in plan.programs.values())
+    budget = Budget(per_pass=instructions + overhead, overhead=overhead)
     failures: list[str] = []
     serial = 0
 
@@ -64,13 +68,13 @@ def explain(
         serial += 1
         found[p.key].append((SPECIFICITY.index(explanation.model), serial, explanation))
 
-    if wrong:
+    for phase in sorted({p.after for p in wrong}):  # the cheap quantities first
         for generate in FIRST:
-            _try(plan, generate(plan, wrong), computed, budget, failures, note)
-        for p, explanation in carried_from(plan, wrong, budget, failures):
+            _try(plan, _in_phase(generate(plan, wrong), phase), computed, budget, failures, note)
+        for p, explanation in carried_from(plan, wrong, budget, failures, phase):
             note(p, explanation)
         for generate in LAST:
-            _try(plan, generate(plan, wrong), computed, budget, failures, note)
+            _try(plan, _in_phase(generate(plan, wrong), phase), computed, budget, failures, note)
     choices = factor_choices(plan, wrong)
     notes = budget.notes()
     if choices > MAX_FACTOR_CHOICES:
@@ -83,6 +87,14 @@ def explain(
         for key, items in found.items()
     }
     return Explanations(by_quantity, notes + failures, wrong[0].key if wrong else None)
+
+
+def _in_phase(variants: list[Variant], after: int) -> Iterator[Variant]:
+    """The variants narrowed to their targets after ``after`` updates (those that have any)."""
+    for variant in variants:
+        targets = tuple(p for p in variant.targets if p.after == after)
+        if targets:
+            yield replace(variant, targets=targets)
 
 
 def _try(plan: Plan, variants, computed, budget: Budget, failures: list, note) -> None:
@@ -102,15 +114,15 @@ def _run(
     if variant.kind == "negate":
         return [(p, -computed[p.key]) for p in targets]
     queries = [Query(p.of, p.wrt, p.after + variant.shift) for p in targets]
-    passes = max(q.after for q in queries) + 1
-    if not budget.spend(mistake.model, passes, mistake.detail):
+    if variant.kind == "rerun":
+        values = attempt(plan, mistake, queries, budget, failures)
+        return [] if values is None else list(zip(targets, values))
+    passes = max(q.after for q in queries) + 1  # "shift": the engine's own run, K + shift
+    if not budget.afford(mistake.model, passes, mistake.detail):
         return []
+    budget.charge(passes * budget.per_pass)
     try:
-        if variant.kind == "shift":
-            values = compute(plan, queries)
-        else:
-            values = rerun(plan, mistake, queries)
-    except AutogradError as exc:
+        return list(zip(targets, compute(plan, queries)))
+    except AutogradError as exc:  # the run diverges at K + 1
         failures.append(f"{mistake.model} ({mistake.detail}): the re-run failed: {exc}")
         return []
-    return list(zip(targets, values))

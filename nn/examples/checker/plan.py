@@ -5,10 +5,11 @@ The evaluator and every re-run of a mistake read this instead of the expression 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograd_lite import ArgumentError, ExampleFileError
 
+from .chain_rule import FactorCache
 from .computation import Computation, Printed
 from .program import Program, compile_expression, names_used
 
@@ -38,6 +39,8 @@ class Plan:
     """Leaves then steps, in file order: a name's place in dependency order."""
     below: dict[str, frozenset[str]]
     """Name -> every name it depends on, itself included."""
+    factors: FactorCache = field(default_factory=FactorCache, compare=False, repr=False)
+    """The steps the re-runs of the mistakes have run, shared between them."""
 
     @property
     def training(self):

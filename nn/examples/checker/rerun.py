@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from autograd_lite import NonFiniteError
+from autograd_lite import AutogradError, NonFiniteError
 
-from .chain_rule import ActivationRule, accumulate, step_factors
+from .chain_rule import ActivationRule, accumulate
+from .explanations import Budget
 from .plan import Plan, Query
 
 
@@ -93,6 +94,26 @@ def rerun(plan: Plan, mistake: Mistake, queries: Sequence[Query]) -> list[float]
     return out
 
 
+def attempt(
+    plan: Plan, mistake: Mistake, queries: Sequence[Query], budget: Budget, failures: list[str]
+) -> list[float] | None:
+    """``rerun`` if the budget affords it, charged what it really ran; None if skipped or failed.
+
+    A failed re-run (an overflow the mistake causes) is noted in ``failures``.
+    """
+    passes = max(q.after for q in queries) + 1
+    if not budget.afford(mistake.model, passes, mistake.detail):
+        return None
+    before = plan.factors.work
+    try:
+        return rerun(plan, mistake, queries)
+    except AutogradError as exc:
+        failures.append(f"{mistake.model} ({mistake.detail}): the re-run failed: {exc}")
+        return None
+    finally:
+        budget.charge(plan.factors.work - before + passes * budget.overhead)
+
+
 def _rounding(decimals: int | None):
     if decimals is None:
         return _same
@@ -108,7 +129,7 @@ def _forward(plan: Plan, mistake: Mistake, leaves: dict[str, float], k: int, rou
     factors: dict[str, dict[str, float]] = {}
     for name in plan.steps:
         rule = mistake.activation_rule if name in mistake.activation_steps else None
-        value, local = step_factors(plan.programs[name], values, rule)
+        value, local = _step_factors(plan, name, values, rule)
         if mistake.scale and mistake.scale[0] == name:
             _, c, value_too = mistake.scale
             local = {u: c * f for u, f in local.items()}
@@ -123,6 +144,10 @@ def _forward(plan: Plan, mistake: Mistake, leaves: dict[str, float], k: int, rou
         values[name] = rounding(value)
         factors[name] = {u: rounding(f) for u, f in local.items()}
     return _Pass(values, factors)
+
+
+def _step_factors(plan: Plan, name: str, inputs, rule) -> tuple[float, dict[str, float]]:
+    return plan.factors.factors(name, plan.programs[name], inputs, rule)
 
 
 def _derivative(
@@ -154,7 +179,7 @@ def _layered_update(
                 inputs = {
                     u: updated[u] if u in done else forward.values[u] for u in plan.uses[name]
                 }
-                _, local = step_factors(plan.programs[name], inputs)
+                _, local = _step_factors(plan, name, inputs, None)
                 factors[name] = {u: rounding(f) for u, f in local.items()}
         gradient = accumulate(plan.steps, factors, training.loss, rounding)
         for p in layer:
