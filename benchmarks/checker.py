@@ -2,8 +2,8 @@
 
 ``evaluate`` runs the engine's graph 1,001 times (one run records every ``@K``);
 ``explain`` re-runs the computation with each mistake model within its budget
-(``nn.examples.checker.explanations.MAX_WORK``). Targets: evaluate well under a second,
-explain about the budget's two seconds. Exits 1 if a target is missed.
+(``nn.examples.checker.explanations.MAX_WORK``, about two seconds on an idle core).
+Targets: evaluate well under a second, explain under four. Exits 1 if one is missed.
 
     python benchmarks/checker.py
 """

@@ -441,3 +441,17 @@ def test_half_factor_says_whether_the_file_has_a_half():
         drawn=False,
     )
     assert found.first_divergent == "E"
+
+
+def test_reruns_that_share_steps_give_the_same_numbers_and_cost_only_the_new_ones():
+    keys = ["E", "dE/dw1", "w1@2", "E@3"]
+    queries = [Query.of_printed(printed(k)) for k in keys]
+    mistake = Mistake("missing-factor", "", factor=("h1", "z1", 1.0))
+    shared = compile_computation(network_221(MAZUR))
+    first = rerun(shared, mistake, queries)
+    work = shared.factors.work
+    assert work == 4 * sum(len(p) for p in shared.programs.values())  # 4 passes, all afresh
+    assert rerun(shared, mistake, queries) == first and shared.factors.work == work
+    assert rerun(compile_computation(network_221(MAZUR)), mistake, queries) == first
+    rerun(shared, NO_MISTAKE, queries)  # the same first forward pass; the updates differ
+    assert work < shared.factors.work < 2 * work

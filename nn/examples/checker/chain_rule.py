@@ -61,7 +61,7 @@ def step_factors(
     return out.data, {name: gradients.get(leaf, 0.0) for name, leaf in leaves.items()}
 
 
-CACHE_SIZE = 100_000
+CACHE_SIZE = 50_000
 """Steps a ``FactorCache`` remembers before it starts over."""
 
 
