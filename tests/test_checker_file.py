@@ -97,7 +97,7 @@ def test_a_good_file_becomes_its_records(tmp_path):
 
 
 def test_a_dict_of_the_same_shape_gives_the_same_records(tmp_path):
-    import tomllib
+    from nn.examples.checker.file_format import tomllib  # tomli on Python 3.10
 
     from_file = load(write(tmp_path, GOOD))
     from_dict = load(tomllib.loads(GOOD))
