@@ -29,6 +29,10 @@ mean over outputs of ``(t - y)**2`` for ``mse``, ``0.5*sum(...)`` for ``sse_half
 ``logsumexp(y...) - sum(t*y)`` for ``cross_entropy``, terms of weight 0 left out), so its
 derivatives are the table's. ``Step.layer`` counts weight layers from 1 (``z2_1`` is in
 layer 1, the first hidden); the loss's steps belong to no layer (0).
+
+``[train]`` updates every weight and bias unless it lists ``parameters``, and minimises ``E``
+unless it names another ``loss`` (a ``[forward]`` step may add a penalty to ``E``). Without a
+``loss`` no ``E`` is generated. A one-output batch may give its targets as one flat list.
 """
 
 from __future__ import annotations
