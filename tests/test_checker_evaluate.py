@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd_lite import AutogradError
-from nn.examples.checker.computation import Call, Computation, Name, Number
+from autograd_lite import ExampleFileError
+from nn.examples.checker.computation import Binary, Call, Computation, Name, Number, Training
 from nn.examples.checker.evaluate import evaluate, forward_graph
 from tests.checker_builders import (
     PARAMETERS_221,
@@ -190,10 +190,27 @@ def test_an_engine_error_names_the_step_its_line_and_the_engine_message(expressi
         (printed("bad"),),
         path="slides.toml",
     )
-    with pytest.raises(AutogradError) as caught:
+    with pytest.raises(ExampleFileError) as caught:
         evaluate(computation)
     message = str(caught.value)
     assert "slides.toml" in message and "line 4" in message and "bad" in message
     assert engine_words in message
-    with pytest.raises(AutogradError, match="line 4"):
+    with pytest.raises(ExampleFileError, match="line 4"):
         forward_graph(computation)
+
+
+def test_training_that_overflows_names_the_update_and_the_step():
+    computation = Computation(
+        "diverges",
+        "test",
+        {"a": 1.0},
+        (step("s", Binary("**", Name("a"), Number(2)), 2),),
+        (printed("s@2"),),
+        Training("s", 1e200, ("a",), 2),
+        path="homework.toml",
+    )
+    with pytest.raises(ExampleFileError) as caught:
+        evaluate(computation)
+    message = str(caught.value)
+    assert "homework.toml" in message and "line 2" in message and "s = " in message
+    assert "after 1 update" in message
