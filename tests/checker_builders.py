@@ -47,6 +47,10 @@ def squared_error(target: str, output: str):
     )
 
 
+MAZUR = {"x1": 0.05, "x2": 0.10, "w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "b1": 0.35}
+MAZUR |= {"b2": 0.35, "w5": 0.40, "w6": 0.45, "b3": 0.60, "t": 0.01}
+"""Mazur's 2-2-2 network's numbers, with one output (his first): a hand-checkable 2-2-1."""
+
 PARAMETERS_221 = ("w1", "w2", "w3", "w4", "b1", "b2", "w5", "w6", "b3")
 
 

@@ -11,6 +11,7 @@ from autograd_lite import ExampleFileError
 from nn.examples.checker.computation import Binary, Call, Computation, Name, Number, Training
 from nn.examples.checker.evaluate import evaluate, forward_graph
 from tests.checker_builders import (
+    MAZUR,
     PARAMETERS_221,
     network_221,
     printed,
@@ -20,9 +21,6 @@ from tests.checker_builders import (
     step,
 )
 from tests.numeric import central_difference
-
-MAZUR = {"x1": 0.05, "x2": 0.10, "w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "b1": 0.35}
-MAZUR |= {"b2": 0.35, "w5": 0.40, "w6": 0.45, "b3": 0.60, "t": 0.01}
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

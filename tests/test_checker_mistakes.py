@@ -22,7 +22,9 @@ from nn.examples.checker.plan import Query, compile_computation
 from nn.examples.checker.rerun import NO_MISTAKE, Mistake, rerun
 from nn.examples.report import agreement
 from tests.checker_builders import (
+    MAZUR,
     linear,
+    network_221,
     printed,
     random_computation,
     random_network,
@@ -30,7 +32,6 @@ from tests.checker_builders import (
     squared_error,
     step,
 )
-from tests.test_checker_evaluate import MAZUR, network_221
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 

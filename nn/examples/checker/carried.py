@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..report import agreement
 from .computation import Printed
-from .explanations import Explanation
+from .explanations import Budget, Explanation
 from .mistake_models import decimals
 from .plan import Plan, Query
 from .rerun import Mistake, attempt
@@ -71,7 +71,7 @@ def _detail(source: Printed, x: float, printed: float) -> str:
 
 
 def carried_from(
-    plan: Plan, wrong: list[Printed], budget, failures: list[str], after: int
+    plan: Plan, wrong: list[Printed], budget: Budget, failures: list[str], after: int
 ) -> Iterator:
     """(quantity, Explanation) for each later wrong number after ``after`` updates that an
     earlier wrong one reproduces."""
@@ -103,7 +103,16 @@ def carried_from(
                 yield q, found
 
 
-def _bisect(plan, source, q, points, v_low, v_high, budget, failures):
+def _bisect(
+    plan: Plan,
+    source: Printed,
+    q: Printed,
+    points: list[float],
+    v_low: float,
+    v_high: float,
+    budget: Budget,
+    failures: list[str],
+) -> Explanation | None:
     """A point between the interval's ends whose re-run reproduces ``q``, if they bracket it."""
     target = float(q.text)
     if (v_low - target) * (v_high - target) > 0:
