@@ -90,12 +90,12 @@ def brownlee(weights: list[list[list[float]]]) -> nn.MLP:
     return nn.MLP.from_weights(weights, activations="sigmoid", layout="bias_last")
 
 
-def brownlee_epoch(model: nn.MLP, xs: list, ys: list, compiled: bool = False) -> list:
-    """One epoch of per-row SGD with ``nn.fit``, in row order; the weights after it."""
+def brownlee_epochs(model: nn.MLP, xs: list, ys: list, epochs: int, compiled: bool = False) -> list:
+    """Epochs of per-row SGD with one ``nn.fit`` call, in row order; the weights after them."""
     options = {"compiled": True} if compiled else {}
     optimizer = nn.SGD(model.parameters(), lr=BROWNLEE_RATE)
     nn.fit(
-        model, xs, ys, loss="sse_half", optimizer=optimizer, epochs=1, batch_size=1,
+        model, xs, ys, loss="sse_half", optimizer=optimizer, epochs=epochs, batch_size=1,
         shuffle=False, accuracy=None, progress=False, **options,
     )  # fmt: skip
     return [x for matrix in model.weights("bias_last") for row in matrix for x in row]

@@ -77,9 +77,9 @@ def gradients(step: CompiledStep) -> list[float]:
 brownlee = normal.brownlee
 
 
-def brownlee_epoch(model: nn.MLP, xs: list, ys: list) -> list:
-    """One epoch of ``nn.fit(..., compiled=True)``."""
-    return normal.brownlee_epoch(model, xs, ys, compiled=True)
+def brownlee_epochs(model: nn.MLP, xs: list, ys: list, epochs: int) -> list:
+    """Epochs of ``nn.fit(..., compiled=True)``: one program, made by the call and replayed."""
+    return normal.brownlee_epochs(model, xs, ys, epochs, compiled=True)
 
 
 def compile_size(sizes: tuple[int, ...], points: list[list[float]], labels: list[float]) -> tuple:

@@ -128,9 +128,9 @@ def _sigmoid(a: float) -> float:
     return e / (1.0 + e)
 
 
-def brownlee_epoch(net: list, xs: list, ys: list) -> list[float]:
-    """One epoch of Brownlee's per-row SGD: forward, the deltas, the update; the weights after."""
-    for x, expected in zip(xs, ys):
+def brownlee_epochs(net: list, xs: list, ys: list, epochs: int) -> list[float]:
+    """Epochs of Brownlee's per-row SGD: forward, the deltas, the update; the weights after."""
+    for x, expected in [pair for _ in range(epochs) for pair in zip(xs, ys)]:
         inputs, outputs = [x], []
         for layer in net:
             out = []

@@ -81,7 +81,7 @@ class Workloads:
         if kind == "brownlee":
             xs, ys, weights = workloads.brownlee_data()
             network = engine.brownlee(weights)
-            return lambda: engine.brownlee_epoch(network, xs, ys)
+            return lambda: engine.brownlee_epochs(network, xs, ys, int(n))
         raise ValueError(f"unknown workload {name!r}")
 
     def sample(self, name: str, sample_time: float) -> float | None:
@@ -112,7 +112,7 @@ KINDS = {
     "mlp": ("mlp", "train_step", "gradients"),
     "sum": ("wide_sum",),
     "gpt": ("GPT_VALUE",),
-    "brownlee": ("brownlee", "brownlee_epoch"),
+    "brownlee": ("brownlee", "brownlee_epochs"),
 }
 """What an engine module defines for each kind of workload it runs."""
 
@@ -145,8 +145,8 @@ def check(engine) -> dict[str, list[float]]:
         numbers["GPT step: loss and parameter gradients"] = [loss, *model.gradients()]
     if runs(engine, "brownlee"):
         xs, ys, weights = workloads.brownlee_data()
-        after = engine.brownlee_epoch(engine.brownlee(weights), xs, ys)
-        numbers["Brownlee epoch: weights after it"] = after
+        after = engine.brownlee_epochs(engine.brownlee(weights), xs, ys, 2)
+        numbers["Brownlee, 2 epochs: the weights after them"] = after
     return numbers
 
 

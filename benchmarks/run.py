@@ -120,7 +120,7 @@ def workload_names(quick: bool) -> dict[str, str]:
     n = workloads.wide_sum_size(quick)
     names[f"sum:{n}"] = f"sum of {workloads.power_of_ten(n)} products"
     names["gpt:1"] = "GPT step"
-    names["brownlee:1"] = "Brownlee epoch"
+    names[f"brownlee:{workloads.BROWNLEE_EPOCHS}"] = f"Brownlee, {workloads.BROWNLEE_EPOCHS} epochs"
     return names
 
 

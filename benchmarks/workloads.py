@@ -81,6 +81,8 @@ def wide_sum_inputs(n: int, seed: int = SEED) -> tuple[list[float], list[float]]
 
 BROWNLEE_RATE = 0.3
 """Brownlee's wheat seeds (seed 004): per-row SGD at 0.3 on ``1/2 sum (o - e)^2``."""
+BROWNLEE_EPOCHS = 10
+"""Epochs per timed run: one ``fit`` call, so a compiled fit's compiling is spread over 1,680 steps."""
 COMPILE_SIZES = (2, 64, 64, 1)
 """The issue's compile-size case: an MLP(2, [64, 64, 1]) step over POINTS points."""
 
