@@ -456,3 +456,19 @@ def test_reruns_that_share_steps_give_the_same_numbers_and_cost_only_the_new_one
     assert rerun(compile_computation(network_221(MAZUR)), mistake, queries) == first
     rerun(shared, NO_MISTAKE, queries)  # the same first forward pass; the updates differ
     assert work < shared.factors.work < 2 * work
+
+
+def test_rounded_intermediates_round_halves_as_by_hand():
+    """h = 0.125 is written 0.13 (not Python's round-half-even 0.12), so 2h is printed 0.26."""
+    from nn.examples.checker.computation import Binary, Name, Number
+
+    steps = (
+        step("h", Binary("+", Name("a"), Number(0.0)), 1),
+        step("y", Binary("*", Number(2.0), Name("h")), 2),
+    )
+    computation = Computation("halves", "test", {"a": 0.125}, steps, (printed("y", "0.26"),))
+    _, agreements, found = check(computation)
+    assert agreements == {"y": "MISMATCH"}
+    assert [e.detail for e in found.by_quantity["y"]] == [
+        "every intermediate rounded to 2 decimals"
+    ]

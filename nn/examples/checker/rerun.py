@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from autograd_lite import AutogradError, NonFiniteError
 
@@ -115,9 +116,18 @@ def attempt(
 
 
 def _rounding(decimals: int | None):
+    """Rounding as by hand: the number's decimal digits, halves away from zero (0.125 -> 0.13)."""
     if decimals is None:
         return _same
-    return lambda x: round(x, decimals)
+    unit = Decimal(1).scaleb(-decimals)
+
+    def rounded(x: float) -> float:
+        try:
+            return float(Decimal(repr(x)).quantize(unit, ROUND_HALF_UP))
+        except InvalidOperation:  # beyond 28 digits: a float that large has no decimals left
+            return x
+
+    return rounded
 
 
 def _same(x: float) -> float:
