@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from nn.examples.checker import explanations
 from nn.examples.checker.chain_rule import activation_as_one, activation_at_output
-from nn.examples.checker.computation import Computation, Training
+from nn.examples.checker.computation import Binary, Computation, Name, Number, Training
 from nn.examples.checker.evaluate import evaluate
 from nn.examples.checker.layers import parameter_layers
 from nn.examples.checker.mistake_models import SPECIFICITY
@@ -460,8 +460,6 @@ def test_reruns_that_share_steps_give_the_same_numbers_and_cost_only_the_new_one
 
 def test_rounded_intermediates_round_halves_as_by_hand():
     """h = 0.125 is written 0.13 (not Python's round-half-even 0.12), so 2h is printed 0.26."""
-    from nn.examples.checker.computation import Binary, Name, Number
-
     steps = (
         step("h", Binary("+", Name("a"), Number(0.0)), 1),
         step("y", Binary("*", Number(2.0), Name("h")), 2),
