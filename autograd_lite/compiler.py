@@ -98,25 +98,58 @@ def _product(local: codegen.Symbol, grad: str) -> str:
     return f"{text} * {grad}"
 
 
+_PATTERNS: dict[tuple, tuple] = {}
+"""(row, operand count, constant) -> text with ``{0}``, ``{1}``... for the operands: each
+row's rules run on symbols once per shape, not once per node."""
+
+
+_PLACEHOLDER = re.compile(r"_o(\d+)_")
+
+
+def _placeholder(i: int) -> str:
+    return f"_o{i}_"
+
+
+def _pattern(text: str, n: int) -> str:
+    """``text`` with the placeholders as ``str.format`` fields (the out's is ``{n}``)."""
+    return _PLACEHOLDER.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+
+
+def _patterns(op, n: int, k: str | None) -> tuple:
+    key = (id(op), n, k)
+    found = _PATTERNS.get(key)
+    if found is None or found[0] is not op:
+        operands = [_placeholder(i) for i in range(n)]
+        if n > MAX_INLINE_OPERANDS:
+            forward = f"{codegen.forward_name(op)}({', '.join(operands + ([k] if k else []))})"
+        else:
+            forward = codegen.forward_symbol(op, operands, k).text
+        locals_ = codegen.local_symbols(op, _placeholder(n), operands, k)
+        found = _PATTERNS[key] = (
+            op,
+            _pattern(forward, n),
+            tuple((_pattern(s.text, n), s.binding) for s in locals_),
+        )
+    return found
+
+
 def forward_line(rec: Recording, j: int, name, comments: bool) -> str:
     node = rec.nodes[j]
-    texts = [name(r) for r in node.operands]
     k = constant_text(node.constant) if node.op.has_constant else None
-    if len(texts) > MAX_INLINE_OPERANDS:
-        expr = f"{codegen.forward_name(node.op)}({', '.join(texts + ([k] if k else []))})"
-    else:
-        expr = codegen.forward_symbol(node.op, texts, k).text
+    pattern = _patterns(node.op, len(node.operands), k)[1]
+    expr = pattern.format(*map(name, node.operands))
     return f"{name(j)} = {expr}" + (_comment(node.data) if comments else "")
 
 
 def backward_lines(rec: Recording, j: int, name, grad, assigned: set[int]) -> list[str]:
     """One line per product of node ``j``: ``grad_parent += local * grad_node``."""
     node = rec.nodes[j]
-    texts = [name(r) for r in node.operands]
     k = constant_text(node.constant) if node.op.has_constant else None
+    texts = [*map(name, node.operands), name(j)]
+    g = grad(j)
     lines = []
-    for r, local in zip(node.operands, codegen.local_symbols(node.op, name(j), texts, k)):
-        product = _product(local, grad(j))
+    for r, (pattern, binding) in zip(node.operands, _patterns(node.op, len(texts) - 1, k)[2]):
+        product = _product(codegen.Symbol(pattern.format(*texts), binding), g)
         lines.append(f"{grad(r)} {'+=' if r in assigned else '='} {product}")
         assigned.add(r)
     return lines
@@ -163,9 +196,11 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         templates += template_source(
             rec, run, t, _Namer().fresh, forward_line, backward_lines, comments
         )
-        private = [[leaf_names[leaf] for leaf in leaves] for leaves in run.private]
-        rows = ", ".join(f"({', '.join(p)}{',' if len(p) == 1 else ''})" for p in private)
-        shared = [leaf_names[leaf] for leaf, s in zip(run.slots, run.shared) if s]
+        rows = ", ".join(
+            f"({kind}, ({''.join(leaf_names[leaf] + ', ' for leaf in leaves)}))"
+            for kind, leaves in zip(run.kinds, run.private)
+        )
+        shared = [leaf_names[leaf] for leaf in run.shared]
         forward.append(f"t{t}_rows = ({rows},)")
         call = ", ".join([f"t{t}_rows", *shared])
         forward.append(f"t{t}_outs, t{t}_saved, t{t}_check = _t{t}_forward({call})")
@@ -183,7 +218,7 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
             j -= 1
             continue
         t = next(i for i, r in enumerate(runs.values()) if r is run)
-        shared = [leaf for leaf, s in zip(run.slots, run.shared) if s]
+        shared = list(run.shared)
         passed = [grad(~leaf) if ~leaf in assigned else "0.0" for leaf in shared]
         seeds = ", ".join(grad(end) for _, end in reversed(run.spans))
         targets = "".join(grad(~leaf) + ", " for leaf in shared)

@@ -23,17 +23,33 @@ MIN_GRAPH_EDGES = 3000
 MIN_INSTANCE_NODES = 16
 
 
-@dataclass(frozen=True)
-class Run:
-    """Consecutive copies of one template: node ranges ``(start, end)``, both included."""
+MAX_KINDS = 4
+"""Templates one run may mix (a batch whose loss branches on a label has two)."""
 
-    spans: tuple[tuple[int, int], ...]
+
+@dataclass(frozen=True)
+class Template:
+    """One shape of copy: its first copy's span and leaf slots, and which slots are shared."""
+
+    span: tuple[int, int]
     slots: tuple[int, ...]
     """The first copy's leaf of each slot, in the order the template first uses them."""
     shared: tuple[bool, ...]
     """Per slot: the same leaf in every copy (True) or a leaf of that copy alone."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive copies: node ranges ``(start, end)``, both included, each of a template."""
+
+    spans: tuple[tuple[int, int], ...]
+    kinds: tuple[int, ...]
+    """Per copy, its template's index in ``templates``."""
+    templates: tuple[Template, ...]
     private: tuple[tuple[int, ...], ...]
     """Per copy, the leaves of its private slots, in slot order."""
+    shared: tuple[int, ...]
+    """The shared leaves of all the templates, in order of first use."""
 
     @property
     def start(self) -> int:
@@ -102,6 +118,7 @@ def find_runs(rec: Recording) -> list[Run]:
             owner.setdefault(k, []).append(i)
     remap = list(range(n)) + [~i for i in range(n_leaves - 1, -1, -1)]
     groups: list[list] = []
+    seen: set[tuple] = set()  # the templates of the last group
     for k, (s, e) in enumerate(spans):
         own = owner.get(k, [])
         for q, i in enumerate(own):
@@ -115,23 +132,36 @@ def find_runs(rec: Recording) -> list[Run]:
         for i in own:
             remap[~i] = ~i
         group = groups[-1] if groups else None
-        if group and group[-1][0][1] + 1 == s and group[-1][1] == wiring:
+        if group and group[-1][0][1] + 1 == s and (wiring in seen or len(seen) < MAX_KINDS):
             group.append(((s, e), wiring, own))
         else:
             groups.append([((s, e), wiring, own)])
-    runs = []
-    for group in groups:
-        if len(group) < 2:
+            seen = set()
+        seen.add(wiring)
+    return [_run(group, n_leaves) for group in groups if len(group) >= 2]
+
+
+def _run(group: list, n_leaves: int) -> Run:
+    wirings: dict[tuple, int] = {}
+    templates: list[Template] = []
+    picks: list[list[int]] = []
+    for span, wiring, own in group:
+        if wiring in wirings:
             continue
-        wiring = group[0][1]
+        wirings[wiring] = len(templates)
         order = dict.fromkeys(r for _, _, refs in wiring for r in refs if r < 0)
+        slots = tuple(~r if ~r < n_leaves else own[~r - n_leaves] for r in order)
         shared = tuple(~r < n_leaves for r in order)
-        first = group[0][2]
-        slots = tuple(~r if ~r < n_leaves else first[~r - n_leaves] for r in order)
-        picks = [~r - n_leaves for r in order if ~r >= n_leaves]
-        private = tuple(tuple(own[q] for q in picks) for _, _, own in group)
-        runs.append(Run(tuple(span for span, _, _ in group), slots, shared, private))
-    return runs
+        templates.append(Template(span, slots, shared))
+        picks.append([~r - n_leaves for r in order if ~r >= n_leaves])
+    kinds = tuple(wirings[wiring] for _, wiring, _ in group)
+    private = tuple(tuple(own[q] for q in picks[k]) for k, (_, _, own) in zip(kinds, group))
+    shared_leaves = dict.fromkeys(
+        leaf for t in templates for leaf, s in zip(t.slots, t.shared) if s
+    )
+    return Run(
+        tuple(span for span, _, _ in group), kinds, tuple(templates), private, tuple(shared_leaves)
+    )
 
 
 def _exact(k: object) -> object:

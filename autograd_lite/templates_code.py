@@ -1,71 +1,111 @@
-"""The two functions of a run's template: its forward loop and its backward loop over the copies.
+"""The two functions of a run: its forward loop and its backward loop over the copies.
 
-The forward loop computes each copy in turn and keeps its numbers; the backward loop
-takes the copies in the order ``backward()`` reaches them (the last first), adds into the
-shared leaves' gradients (passed in and returned, so they stay in the engine's order) and
-returns each copy's private leaves' gradients.
+The forward loop computes each copy in turn (with its template's lines: a run may mix a
+few templates, as a batch whose loss branches on each example's label does) and keeps its
+numbers; the backward loop takes the copies in the order ``backward()`` reaches them (the
+last first), adds into the shared leaves' gradients (passed in and returned, so each sum
+keeps the engine's order) and returns each copy's private leaves' gradients.
 """
 
 from __future__ import annotations
 
 from .recording import Recording
-from .repeats import Run
+from .repeats import Run, Template
+
+
+def _tuple(names: list[str]) -> str:
+    return f"({''.join(n + ', ' for n in names)})"
+
+
+class _Names:
+    """One template's variable names; the shared leaves' are the run's, common to all."""
+
+    def __init__(self, rec: Recording, template: Template, fresh, shared: dict, shared_grads: dict):
+        start, end = template.span
+        self.start, self.end = start, end
+        self.slot_of = {leaf: s for s, leaf in enumerate(template.slots)}
+        self.slots = [
+            shared[leaf] if is_shared else fresh(rec.leaves[leaf].label, f"s{s}")
+            for s, (leaf, is_shared) in enumerate(zip(template.slots, template.shared))
+        ]
+        self.nodes = {j: fresh(rec.nodes[j].label, f"v{j - start}") for j in range(start, end + 1)}
+        self.grads = {r: fresh(f"grad_{n}", f"grad_{n}") for r, n in self.nodes.items()}
+        for s, (leaf, is_shared) in enumerate(zip(template.slots, template.shared)):
+            self.grads[~leaf] = (
+                shared_grads[leaf] if is_shared else fresh(f"grad_{self.slots[s]}", "g")
+            )
+        self.private = [n for n, is_shared in zip(self.slots, template.shared) if not is_shared]
+        self.private_grads = [
+            self.grads[~leaf]
+            for leaf, is_shared in zip(template.slots, template.shared)
+            if not is_shared
+        ]
+        self.shared_refs = {
+            ~leaf for leaf, is_shared in zip(template.slots, template.shared) if is_shared
+        }
+
+    def name(self, r: int) -> str:
+        return self.nodes[r] if r >= 0 else self.slots[self.slot_of[~r]]
+
+    def grad(self, r: int) -> str:
+        return self.grads[r]
 
 
 def template_source(
     rec: Recording, run: Run, t: int, fresh, forward_line, backward_lines, comments: bool
 ) -> tuple[str, str]:
-    """Source of ``_t{t}_forward`` and ``_t{t}_backward`` for ``run``, from its first copy."""
-    start, end = run.spans[0]
-    slots = run.slots
-    slot_of = {leaf: s for s, leaf in enumerate(slots)}
-    slot_names = [fresh(rec.leaves[leaf].label, f"s{s}") for s, leaf in enumerate(slots)]
-    node_names = {j: fresh(rec.nodes[j].label, f"v{j - start}") for j in range(start, end + 1)}
-    grads = {r: fresh(f"grad_{n}", f"grad_{n}") for r, n in node_names.items()}
-    grads |= {~leaf: fresh(f"grad_{slot_names[s]}", "g") for leaf, s in slot_of.items()}
-
-    def name(r: int) -> str:
-        return node_names[r] if r >= 0 else slot_names[slot_of[~r]]
-
-    def grad(r: int) -> str:
-        return grads[r]
-
-    shared = [slot_names[s] for s in range(len(slots)) if run.shared[s]]
-    private = [slot_names[s] for s in range(len(slots)) if not run.shared[s]]
-    shared_grads = [grads[~slots[s]] for s in range(len(slots)) if run.shared[s]]
-    private_grads = [grads[~slots[s]] for s in range(len(slots)) if not run.shared[s]]
-    values = list(node_names.values())
-    saved = _tuple(values)
-    row = _tuple(private)
+    """Source of ``_t{t}_forward`` and ``_t{t}_backward`` for ``run``, from each template's first copy."""
+    shared = {leaf: fresh(rec.leaves[leaf].label, f"w{i}") for i, leaf in enumerate(run.shared)}
+    shared_grads = {leaf: fresh(f"grad_{n}", f"grad_{n}") for leaf, n in shared.items()}
+    names = [_Names(rec, template, fresh, shared, shared_grads) for template in run.templates]
+    mixed = len(names) > 1
+    indent = "            " if mixed else "        "
+    forward: list[str] = []
+    backward: list[str] = []
+    for k, nm in enumerate(names):
+        values = list(nm.nodes.values())
+        if mixed:
+            forward.append(f"        {'if' if k == 0 else 'elif'} kind == {k}:")
+            backward.append(f"        {'if' if k == 0 else 'elif'} kind == {k}:")
+        forward += [
+            f"{indent}{_tuple(nm.private)} = row",
+            *(
+                indent + forward_line(rec, j, nm.name, comments)
+                for j in range(nm.start, nm.end + 1)
+            ),
+            f"{indent}saved.append({_tuple(values)})",
+            f"{indent}outs.append({nm.nodes[nm.end]})",
+            f"{indent}check += sum({_tuple(values + nm.private)}, 0.0)",
+        ]
+        assigned = set(nm.shared_refs)
+        lines: list[str] = []
+        for j in range(nm.end, nm.start - 1, -1):
+            lines += backward_lines(rec, j, nm.name, nm.grad, assigned)
+        backward += [
+            f"{indent}{_tuple(values)} = numbers",
+            f"{indent}{_tuple(nm.private)} = row",
+            f"{indent}{nm.grads[nm.end]} = seed",
+            *(indent + line for line in lines),
+            f"{indent}grads.append({_tuple(nm.private_grads)})",
+            f"{indent}check += sum({_tuple(nm.private_grads)}, 0.0)",
+        ]
+    shown = list(shared.values())
+    accumulators = list(shared_grads.values())
+    sizes = ", ".join(str(nm.end - nm.start + 1) for nm in names)
     fwd = [
-        f"def _t{t}_forward(rows, {', '.join(shared)}):".replace(", ):", "):"),
-        f'    """{len(run.spans)} copies of one subgraph of {end - start + 1} operations."""',
+        f"def _t{t}_forward(rows{''.join(', ' + n for n in shown)}):",
+        f'    """{len(run.spans)} copies of {len(names)} subgraph(s) of {sizes} operations."""',
         "    outs, saved, check = [], [], 0.0",
-        f"    for {row} in rows:",
-        *("        " + forward_line(rec, j, name, comments) for j in range(start, end + 1)),
-        f"        saved.append({saved})",
-        f"        outs.append({node_names[end]})",
-        f"        check += sum({_tuple(values + private)}, 0.0)",
+        "    for kind, row in rows:",
+        *forward,
         "    return outs, saved, check",
     ]
-    assigned = {~slots[s] for s in range(len(slots)) if run.shared[s]}
-    lines: list[str] = []
-    for j in range(end, start - 1, -1):
-        lines += backward_lines(rec, j, name, grad, assigned)
     bwd = [
-        f"def _t{t}_backward(saved, rows, seeds{''.join(', ' + g for g in shared + shared_grads)}):",
+        f"def _t{t}_backward(saved, rows, seeds{''.join(', ' + n for n in shown + accumulators)}):",
         '    """The copies from the last to the first, as backward() reaches them."""',
         "    grads, check = [], 0.0",
-        f"    for {saved}, {row}, {grads[end]} in zip(saved, rows, seeds):",
-        *("        " + line for line in lines),
-        f"        grads.append({_tuple(private_grads)})",
-        f"        check += sum({_tuple(private_grads)}, 0.0)",
-        f"    return {_tuple(shared_grads)}, grads, check",
+        "    for numbers, (kind, row), seed in zip(saved, rows, seeds):",
+        *backward,
+        f"    return {_tuple(accumulators)}, grads, check",
     ]
     return "\n".join(fwd) + "\n", "\n".join(bwd) + "\n"
-
-
-def _tuple(names: list[str]) -> str:
-    if len(names) == 1:
-        return f"({names[0]},)"
-    return f"({', '.join(names)})"

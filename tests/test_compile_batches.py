@@ -63,9 +63,16 @@ def test_the_source_grows_with_the_model_not_the_batch():
     assert per_example < 400
 
 
-def test_constant_labels_make_two_templates_and_stay_exact():
-    loss, inputs = batch_graph(8, 50, 3, labels_as_inputs=False)
+def test_constant_labels_make_two_templates_in_one_loop_and_stay_exact():
+    xs, ys = nn.datasets.make_moons(50, noise=0.1, seed=3, labels=(-1, 1))
+    model = nn.MLP(2, [8, 8, 1], seed=3)
+    xv = [[Value(a) for a in x] for x in xs]
+    loss = nn.max_margin([model(x) for x in xv], [float(y) for y in ys])
+    inputs = model.parameters() + [v for row in xv for v in row]
     prog = compile_graph(loss, inputs)
+    # relu(1 - s) for y = 1 and relu(1 + s) for y = -1: one loop, a branch per kind
+    assert "def _t1_forward(" not in prog.source
+    assert "if kind == 0:" in prog.source and "elif kind == 1:" in prog.source
     loss.backward()
     out, grads = prog([v.data for v in inputs])
     assert bits([out, *grads]) == bits([loss.data, *(v.grad for v in inputs)])
