@@ -470,3 +470,14 @@ def test_rounded_intermediates_round_halves_as_by_hand():
     assert [e.detail for e in found.by_quantity["y"]] == [
         "every intermediate rounded to 2 decimals"
     ]
+
+
+def test_carried_from_a_wrong_value_through_an_update():
+    """The article's wrong h1 used in the update of w5, the weight it multiplies."""
+    network = network_221(MAZUR)
+    plan = compile_computation(network)
+    forced = Mistake("carried-from", "", forced_value=("h1", 0, 0.7))
+    (w5,) = rerun(plan, forced, [Query("w5", None, 1)])
+    computation = with_printed(network, {"h1": "0.7", "w5@1": shown(w5, 10), "x1@1": "0.05"})
+    found = assert_named(computation, ["w5@1"], ["x1@1"], "carried-from", "h1 = 0.7", drawn=False)
+    assert found.by_quantity["w5@1"][0].detail == "from the printed h1 = 0.7, itself wrong"

@@ -41,8 +41,16 @@ def interval_points(text: str) -> list[float]:
 def _may_follow(plan: Plan, source: Printed, later: Printed) -> bool:
     """Whether ``later`` is computed from ``source`` (so a wrong ``source`` can carry into it)."""
     training = plan.training
-    if later.after > source.after:
-        return training is not None
+    if later.after > source.after:  # through the updates in between
+        if training is None:
+            return False
+        if source.wrt is not None:  # a derivative is carried only as the loss's gradient
+            return source.of == training.loss
+        return (
+            source.of in training.parameters
+            or plan.depends(training.loss, source.of)
+            or plan.depends(later.of, source.of)
+        )
     if later.after < source.after or later.key == source.key:
         return False
     if source.wrt is None:
