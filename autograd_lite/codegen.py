@@ -296,7 +296,15 @@ def _identifier(name: str) -> str:
 def forward_symbol(op: Op, operands: Sequence[str], constant: str | None = None) -> Symbol:
     """``forward_expression`` as a ``Symbol`` (the text and how tightly it binds)."""
     args = _operand_symbols(op, operands, constant)
-    if _inline(op):
+    code = getattr(op, "code", None)
+    if code is not None:  # the row's own form for generated code
+        try:
+            outcomes = _explore(code, args)
+            if all(result is not NotImplemented for _, _, result in outcomes):
+                return _choose(outcomes, lambda r: r)
+        except (NotSymbolic, TypeError, ArithmeticError, ValueError):
+            pass
+    elif _inline(op):
         try:
             return _choose(_explore(op.forward, args), lambda r: r)
         except (NotSymbolic, TypeError, ArithmeticError, ValueError):

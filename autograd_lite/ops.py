@@ -39,6 +39,10 @@ class Op:
     """How a drawing writes the operation in its small node (``+``, ``σ``); empty: its name."""
     derivative: str = ""
     """The local derivatives as a formula over ``out``, ``a``, ``b``, ``k`` (``"1/b, -out/b"``)."""
+    code: Callable[..., object] | None = None
+    """For generated code (``codegen``), when ``forward`` is a helper that checks a domain:
+    the same float operations, written to run on symbols, for the operands where no check
+    can fail; ``NotImplemented`` where one could, and the code then calls ``forward``."""
 
     @property
     def drawn_as(self) -> str:
@@ -156,7 +160,8 @@ RDIV_K   = Op("rdiv_k",  lambda a, k: f"{k} / {a}",           lambda a, k: k / a
 POW      = Op("pow",     lambda a, k: f"{a}**{k}",            _power,           lambda out, a, k: (_power_rule(a, k),),
               domain="a non-negative base unless the exponent is an integer, and a non-zero base for a "
                      "negative exponent", has_constant=True,
-              derivative="k * a**(k-1)")
+              derivative="k * a**(k-1)",
+              code=lambda a, k: a**k if float(k).is_integer() else NotImplemented)  # no complex
 RPOW_K   = Op("rpow_k",  lambda a, k: f"{k}**{a}",            _constant_power,  lambda out, a, k: (out * log(k),),
               domain="a positive base", has_constant=True,
               derivative="out * log(k)")
