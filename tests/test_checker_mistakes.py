@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from nn.examples.checker import explanations
 from nn.examples.checker.chain_rule import activation_as_one, activation_at_output
-from nn.examples.checker.computation import Binary, Computation, Name, Number, Training
+from nn.examples.checker.computation import Binary, Call, Computation, Name, Number, Training
 from nn.examples.checker.evaluate import evaluate
 from nn.examples.checker.layers import parameter_layers
 from nn.examples.checker.mistake_models import SPECIFICITY
@@ -481,3 +481,16 @@ def test_carried_from_a_wrong_value_through_an_update():
     computation = with_printed(network, {"h1": "0.7", "w5@1": shown(w5, 10), "x1@1": "0.05"})
     found = assert_named(computation, ["w5@1"], ["x1@1"], "carried-from", "h1 = 0.7", drawn=False)
     assert found.by_quantity["w5@1"][0].detail == "from the printed h1 = 0.7, itself wrong"
+
+
+def test_a_rerun_that_overflows_is_named_as_failed():
+    """Climbing exp(a) with a large rate overflows: that re-run is reported, not dropped."""
+    steps = (step("s", Call("exp", (Name("a"),)), 1),)
+    training = Training("s", 10.0, ("a",), 3)
+    computation = Computation(
+        "climb", "test", {"a": 1.0}, steps, (printed("s@3", "0.5"),), training
+    )
+    _, agreements, found = check(computation)
+    assert agreements == {"s@3": "MISMATCH"}
+    failed = [note for note in found.skipped if "updates added the gradient" in note]
+    assert len(failed) == 1 and "the re-run failed" in failed[0] and "exp" in failed[0]
