@@ -3,6 +3,24 @@
 Every model is a re-run of the computation with one mistake (``mistake_models``,
 ``carried``), never a guess from the digits. A re-run *reproduces* a printed number when
 ``agreement(printed, value)`` is not ``MISMATCH``: the same words the report uses.
+Derivatives in a re-run are sums over paths of products of step-to-step factors
+(``chain_rule``), each factor the engine's, on the step's own expression:
+
+- ``sign``: the right value's negative; updates that add the gradient; one factor's sign;
+- ``missing-factor``: one factor d step / d name taken as 1 (left out) or as 0;
+- ``half-factor``: a squared error (a step with ``**2``) doubled or halved, in its value
+  and derivatives or in its derivatives only;
+- ``sum-vs-mean``: the loss times or over ``batch_size`` or ``outputs``, likewise;
+- ``perceptron-rule``: every activation's local derivative taken as 1;
+- ``derivative-at-output``: the activation row's own rule evaluated at its output, for
+  every activation at once, then for each alone;
+- ``update-order``: layers updated from the loss back within an update, farther layers'
+  factors evaluated at the nearer layers' new weights (``layers``);
+- ``rounded-intermediates``: every step value, factor, product, sum and update rounded
+  to the quantity's printed decimals;
+- ``step-off-by-one``: the right value after K - 1 or K + 1 updates;
+- ``carried-from``: an earlier wrong printed number put in place of the right one, at its
+  printed digits and at both ends of its interval (``carried``).
 
 Dependency order (for ``first_divergent`` and ``carried-from``): quantities after fewer
 updates first; at the same number of updates, every value (leaves then steps, in file
