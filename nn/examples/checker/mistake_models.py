@@ -96,11 +96,12 @@ def _factor_targets(plan: Plan, wrong: list[Printed]) -> list[tuple[tuple[str, s
     """Each factor d step / d name on a path of a wrong quantity's derivative, with those quantities.
 
     A derivative d A / d B uses the factors on paths from B to A; a number after updates
-    also uses those on paths from a trained parameter to the loss.
+    also uses those on paths from a trained parameter to the loss. Nearest the loss first,
+    so that a limit on the choices keeps the factors every path goes through.
     """
     training = plan.training
     found: dict[tuple[str, str], list[Printed]] = {}
-    for step in plan.steps:
+    for step in reversed(plan.steps):  # from the loss back: the first factors an article writes
         for name in plan.uses[step]:
             for p in wrong:
                 on_path = p.wrt is not None and plan.depends(p.of, step)
