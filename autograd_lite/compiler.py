@@ -141,8 +141,14 @@ def forward_line(rec: Recording, j: int, name, comments: bool) -> str:
     return f"{name(j)} = {expr}" + (_comment(node.data) if comments else "")
 
 
-def backward_lines(rec: Recording, j: int, name, grad, assigned: set[int]) -> list[str]:
-    """One line per product of node ``j``: ``grad_parent += local * grad_node``."""
+def backward_lines(
+    rec: Recording, j: int, name, grad, assigned: set[int], normalized: frozenset = frozenset()
+) -> list[str]:
+    """One line per product of node ``j``: ``grad_parent += local * grad_node``.
+
+    A ref in ``normalized`` (a gradient the program returns) starts as ``0.0 + product``,
+    as the engine's leaf gradient starts from 0.0 (so it is never -0.0).
+    """
     node = rec.nodes[j]
     k = constant_text(node.constant) if node.op.has_constant else None
     texts = [*map(name, node.operands), name(j)]
@@ -150,16 +156,20 @@ def backward_lines(rec: Recording, j: int, name, grad, assigned: set[int]) -> li
     lines = []
     for r, (pattern, binding) in zip(node.operands, _patterns(node.op, len(texts) - 1, k)[2]):
         product = _product(codegen.Symbol(pattern.format(*texts), binding), g)
-        lines.append(f"{grad(r)} {'+=' if r in assigned else '='} {product}")
-        assigned.add(r)
+        if r in assigned:
+            lines.append(f"{grad(r)} += {product}")
+        else:
+            start = "0.0 + " if r in normalized else ""
+            lines.append(f"{grad(r)} = {start}{product}")
+            assigned.add(r)
     return lines
 
 
 def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
     """The program's source (``program`` and ``forward``) and the names it calls.
 
-    The namespace also carries ``_sgd_source``, the source of ``sgd_epoch`` (compiled
-    only when ``nn.fit`` asks for it).
+    The namespace also carries ``_sgd_source()``, which writes the source of
+    ``sgd_epoch`` (made and compiled only when ``nn.fit`` asks for it).
     """
     namer = _Namer()
     leaf_names = [
@@ -208,35 +218,46 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         forward.append(f"{', '.join(roots)}, = t{t}_outs")
         checked.append(f"t{t}_check")
         j = run.end + 1
-    assigned: set[int] = set()
-    backward = [f"{grad(rec.root)} = 1.0"] if rec.nodes else []
-    j = len(rec.nodes) - 1
-    while j >= 0:
-        run = ends.get(j)
-        if run is None:
-            backward += backward_lines(rec, j, name, grad, assigned)
-            j -= 1
-            continue
-        t = next(i for i, r in enumerate(runs.values()) if r is run)
-        shared = list(run.shared)
-        passed = [grad(~leaf) if ~leaf in assigned else "0.0" for leaf in shared]
-        seeds = ", ".join(grad(end) for _, end in reversed(run.spans))
-        targets = "".join(grad(~leaf) + ", " for leaf in shared)
-        values = [leaf_names[leaf] for leaf in shared]
-        call = ", ".join([f"t{t}_saved[::-1]", f"t{t}_rows[::-1]", f"({seeds},)", *values, *passed])
-        backward.append(f"({targets}), t{t}_grads, t{t}_gcheck = _t{t}_backward({call})")
-        mine = [
-            "(" + "".join(grad(~leaf) + ", " for leaf in p) + ")" for p in reversed(run.private)
-        ]
-        backward.append(f"{', '.join(mine)}, = t{t}_grads")
-        assigned |= {~leaf for leaf in shared}
-        assigned |= {~leaf for leaves in run.private for leaf in leaves}
-        checked.append(f"t{t}_gcheck")
-        j = run.start - 1
+
+    def backward_pass(normalized: frozenset) -> tuple[list[str], set[int], list[str]]:
+        """The backward lines, the gradients they assign, and the runs' checks."""
+        assigned: set[int] = set()
+        checks: list[str] = []
+        backward = [f"{grad(rec.root)} = 1.0"] if rec.nodes else []
+        j = len(rec.nodes) - 1
+        while j >= 0:
+            run = ends.get(j)
+            if run is None:
+                backward += backward_lines(rec, j, name, grad, assigned, normalized)
+                j -= 1
+                continue
+            t = next(i for i, r in enumerate(runs.values()) if r is run)
+            shared = list(run.shared)
+            passed = [grad(~leaf) if ~leaf in assigned else "0.0" for leaf in shared]
+            seeds = ", ".join(grad(end) for _, end in reversed(run.spans))
+            targets = "".join(grad(~leaf) + ", " for leaf in shared)
+            values = [leaf_names[leaf] for leaf in shared]
+            call = ", ".join(
+                [f"t{t}_saved[::-1]", f"t{t}_rows[::-1]", f"({seeds},)", *values, *passed]
+            )
+            backward.append(f"({targets}), t{t}_grads, t{t}_gcheck = _t{t}_backward({call})")
+            mine = [
+                "(" + "".join(grad(~leaf) + ", " for leaf in p) + ")" for p in reversed(run.private)
+            ]
+            backward.append(f"{', '.join(mine)}, = t{t}_grads")
+            assigned |= {~leaf for leaf in shared}
+            assigned |= {~leaf for leaves in run.private for leaf in leaves}
+            checks.append(f"t{t}_gcheck")
+            j = run.start - 1
+        if rec.root < 0:
+            backward = [f"{grad(rec.root)} = 1.0"]
+        return backward, assigned, checks
+
+    returned = frozenset(~i for i in rec.inputs[: rec.grads_for])
+    backward, assigned, run_checks = backward_pass(frozenset())
     forward_checked = list(checked)
+    checked += run_checks
     checked += [grad(~i) for i in range(len(rec.leaves)) if ~i in assigned or rec.root == ~i]
-    if rec.root < 0:
-        backward = [f"{grad(rec.root)} = 1.0"]
     out = name(rec.root)
     args = ", ".join(leaf_names[i] for i in rec.inputs)
     consts = [
@@ -264,24 +285,28 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         *("    " + line for line in forward),
         f"    return {out}, {_sum(forward_checked)}",
     ]
-    sgd: list[str] = []
-    if rec.grads_for:
+
+    def sgd_source() -> str:
+        """``sgd_epoch``'s source, made when ``nn.fit`` first asks for it."""
         params = [leaf_names[i] for i in rec.inputs[: rec.grads_for]]
         others = [leaf_names[i] for i in rec.inputs[rec.grads_for :]]
+        sgd_backward = backward_pass(returned)[0]  # gradients that start from 0.0, as the engine's
         sgd = sgd_loop_lines(
             params,
             others,
             consts,
             forward,
-            backward,
+            sgd_backward,
             out,
             [grad(~i) for i in rec.inputs[: rec.grads_for]],
             _sum(checked),
             watched,
         )
+        return "\n".join([*templates, *sgd]) + "\n"
+
     namespace = codegen.namespace([n.op for n in rec.nodes])
-    if sgd:
-        namespace["_sgd_source"] = "\n".join([*templates, *sgd]) + "\n"
+    if rec.grads_for:
+        namespace["_sgd_source"] = sgd_source
     return "\n".join(lines) + "\n", namespace
 
 

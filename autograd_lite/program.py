@@ -46,9 +46,10 @@ class Program:
         numbers are not finite, for the caller to take through ``run``. Compiled on first use.
         """
         if "sgd_epoch" not in self._scope:
-            source = self._scope.get("_sgd_source")
-            if source is None:
+            make = self._scope.get("_sgd_source")
+            if make is None:
                 return None
+            source = make()
             filename = self.filename[:-1] + ", sgd_epoch>"
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             exec(compile(source, filename, "exec"), self._scope)  # noqa: S102 - our own text

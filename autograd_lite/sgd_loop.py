@@ -25,23 +25,29 @@ def sgd_loop_lines(
     """The source of ``sgd_epoch(rows, lrs, *params)``; ``grads`` name the parameters' gradients."""
     unpack = f"{''.join(n + ', ' for n in others)}= row" if others else "row = row"
     body = [*forward, *backward, f"check = {check}"]
+    stop = f"            return losses, seen, {_tuple(params)}, None"
     return [
         f"def sgd_epoch(rows, lrs, {', '.join(params)}):",
-        '    """Steps of plain SGD, one per row of inputs: (losses, watched, params, grads)."""',
+        '    """Steps of plain SGD, one per row of inputs: (losses, watched, params, grads).',
+        "",
+        "    At a step that fails it returns early, the last gradients ``None``.",
+        '    """',
         *consts,
-        "    losses, seen, last = [], [], None",
+        "    losses, seen = [], []",
         "    for row, lr in zip(rows, lrs):",
         "        try:",
         f"            {unpack}",
         *("            " + line for line in body),
         "        except (ArithmeticError, ValueError):",
-        "            break",
+        stop,
         "        if type(check) is not float or check - check != 0.0:",
-        "            break",
-        *(f"        {g} += 0.0" for g in grads),
-        f"        last = ({''.join(g + ', ' for g in grads)})",
+        stop,
         *(f"        {p} = {p} - lr * {g}" for p, g in zip(params, grads)),
         f"        losses.append({out})",
         f"        seen.append(({watched}))",
-        f"    return losses, seen, ({''.join(p + ', ' for p in params)}), last",
+        f"    return losses, seen, {_tuple(params)}, {_tuple(grads)}",
     ]
+
+
+def _tuple(names: list[str]) -> str:
+    return f"({''.join(n + ', ' for n in names)})"

@@ -77,10 +77,11 @@ def template_source(
             f"{indent}outs.append({nm.nodes[nm.end]})",
             f"{indent}check += sum({_tuple(values + nm.private)}, 0.0)",
         ]
-        assigned = set(nm.shared_refs)
+        assigned = set(nm.shared_refs)  # they start from the 0.0 (or the sum) passed in
+        private = frozenset(~leaf for leaf in nm.slot_of if ~leaf not in nm.shared_refs)
         lines: list[str] = []
         for j in range(nm.end, nm.start - 1, -1):
-            lines += backward_lines(rec, j, nm.name, nm.grad, assigned)
+            lines += backward_lines(rec, j, nm.name, nm.grad, assigned, private)
         backward += [
             f"{indent}{_tuple(values)} = numbers",
             f"{indent}{_tuple(nm.private)} = row",

@@ -222,8 +222,10 @@ class CompiledSteps:
                 batch_rows = [[v for i in b for v in rows[i]] for b in full]
             losses, seen, data, last = loop(batch_rows, lrs, *self.data)
             start = len(losses)
-            if start:
-                self.data, self.grads = list(data), list(last)
+            if start:  # stopped early (last is None): step() gives the gradients next
+                self.data = list(data)
+                if last is not None:
+                    self.grads = list(last)
             for b, loss, watched in zip(full, losses, seen):
                 total += loss * len(b)
                 if rule:
