@@ -494,3 +494,24 @@ def test_a_rerun_that_overflows_is_named_as_failed():
     assert agreements == {"s@3": "MISMATCH"}
     failed = [note for note in found.skipped if "updates added the gradient" in note]
     assert len(failed) == 1 and "the re-run failed" in failed[0] and "exp" in failed[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        (
+            "0.5449",
+            [0.5449, 0.54485, 0.545],
+        ),  # rounded from [0.54485, ...], truncated to ... 0.545)
+        ("-0.25", [-0.25, -0.26, -0.245]),
+        ("1.5e-3", [0.0015, 0.00145, 0.0016]),
+        ("66", [66.0]),  # an integer claims to be exact: no interval
+    ],
+)
+def test_a_printed_number_stands_for_an_interval(text, points):
+    from nn.examples.checker.carried import interval_points
+
+    assert interval_points(text) == pytest.approx(points, abs=1e-15)
+    open_end = None if len(points) == 1 else points[2] if points[0] >= 0 else points[1]
+    for x in points:  # truncation stops just short of the open end
+        assert (agreement(text, x) == "MISMATCH") == (x == open_end), x
