@@ -12,12 +12,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nn.examples.checker import explanations
+from nn.examples.checker.carried import interval_points
 from nn.examples.checker.chain_rule import activation_as_one, activation_at_output
 from nn.examples.checker.computation import Binary, Call, Computation, Name, Number, Training
 from nn.examples.checker.evaluate import evaluate
+from nn.examples.checker.file_format import load
 from nn.examples.checker.layers import parameter_layers
 from nn.examples.checker.mistake_models import SPECIFICITY
-from nn.examples.checker.mistakes import explain
+from nn.examples.checker.mistakes import dependency_key, explain
 from nn.examples.checker.plan import Query, compile_computation
 from nn.examples.checker.rerun import NO_MISTAKE, Mistake, rerun
 from nn.examples.report import agreement
@@ -344,8 +346,6 @@ def test_models_over_the_budget_are_named_as_skipped(monkeypatch):
 
 
 def network_file(printed_texts: dict[str, str], inputs, targets) -> Computation:
-    from nn.examples.checker.file_format import load
-
     layers = [
         {"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35], "activation": "sigmoid"},
         {"weights": [[0.4, 0.45]], "biases": [0.6], "activation": "sigmoid"},
@@ -410,8 +410,6 @@ def test_random_wrong_numbers_on_random_computations(computation, data):
 
 
 def _order_of(computation):
-    from nn.examples.checker.mistakes import dependency_key
-
     plan = compile_computation(computation)
     by_key = {p.key: p for p in computation.printed}
     return lambda key: dependency_key(plan, by_key[key])
@@ -509,8 +507,6 @@ def test_a_rerun_that_overflows_is_named_as_failed():
     ],
 )
 def test_a_printed_number_stands_for_an_interval(text, points):
-    from nn.examples.checker.carried import interval_points
-
     assert interval_points(text) == pytest.approx(points, abs=1e-15)
     open_end = None if len(points) == 1 else points[2] if points[0] >= 0 else points[1]
     for x in points:  # truncation stops just short of the open end
