@@ -269,3 +269,14 @@ class CompiledSteps:
         for p, d, g in zip(self.params, self.data, self.grads):
             p.data = d
             p.grad = g
+
+    def read_back(self) -> None:
+        """After ``on_epoch``: the numbers it may have set, from a model it must not have rebuilt."""
+        params = self.model.parameters()
+        if len(params) != len(self.params) or any(p is not q for p, q in zip(params, self.params)):
+            raise ArgumentError(
+                f"fit(compiled=True): the model's parameters changed during training (it had "
+                f"{len(self.params)}, now {len(params)}, or some were replaced): its programs were "
+                "recorded for the old ones; change the model between fit() calls, not in on_epoch"
+            )
+        self.data = [p.data for p in params]

@@ -203,6 +203,8 @@ def _fit(
             if compiled_steps is not None:
                 compiled_steps.write_back()
             on_epoch(epoch + 1)
+            if compiled_steps is not None:
+                compiled_steps.read_back()
     bar.close()
     if compiled_steps is not None:
         compiled_steps.write_back()

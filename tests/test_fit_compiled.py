@@ -205,3 +205,46 @@ def test_a_step_that_overflows_raises_what_the_normal_fit_raises(batch_size):
         errors[compiled] = caught.value
     assert type(errors[True]) is type(errors[False])
     assert str(errors[True]) == str(errors[False])
+
+
+def test_a_model_rebuilt_during_a_compiled_fit_is_refused_and_data_set_in_on_epoch_is_kept():
+    model, optimizer, xs, ys = moons()()
+
+    def grow(epoch):
+        if epoch == 2:
+            model.layers[0].neurons[0].w[0] = nn.Neuron(1, seed=0).w[0]  # a new parameter
+
+    with pytest.raises(ArgumentError, match="parameters changed during training"):
+        nn.fit(
+            model,
+            xs,
+            ys,
+            loss="mse",
+            optimizer=optimizer,
+            epochs=4,
+            compiled=True,
+            progress=False,
+            on_epoch=grow,
+        )
+    runs = {}
+    for compiled in (False, True):
+        model, optimizer, xs, ys = moons()()
+
+        def clip(epoch, model=model):
+            for p in model.parameters():
+                p.data = max(-0.5, min(0.5, p.data))
+
+        nn.fit(
+            model,
+            xs,
+            ys,
+            loss="mse",
+            optimizer=optimizer,
+            epochs=3,
+            seed=1,
+            compiled=compiled,
+            progress=False,
+            on_epoch=clip,
+        )
+        runs[compiled] = [p.data for p in model.parameters()]
+    assert bits(runs[True]) == bits(runs[False])
