@@ -34,7 +34,7 @@ Keys = str | Sequence[Any]
 
 def shipped(name: str) -> Computation:
     """``files/<name>.toml`` of this package, read by the checker's own parser."""
-    with as_file(files(__package__).joinpath("files", f"{name}.toml")) as path:
+    with as_file(files(__package__).joinpath("files").joinpath(f"{name}.toml")) as path:
         return load(path)
 
 
