@@ -32,9 +32,12 @@ from .templates_code import template_source
 
 MAX_INLINE_OPERANDS = 64
 """Beyond this many operands a row's forward is called by name (no 10,000-term expression)."""
-RESERVED = (
-    set(keyword.kwlist) | set(dir(builtins)) | set(codegen.namespace()) | {"program", "forward"}
-)
+GENERATED_NAMES = {"program", "forward", "sgd_epoch", "check", "rows", "row", "lrs", "lr"}
+GENERATED_NAMES |= {"losses", "seen", "kind", "numbers", "seed", "seeds", "outs", "saved"}
+GENERATED_NAMES |= {"grads", "values", "V", "L", "G", "GL"}
+"""Names the generated code uses itself: a label never takes one."""
+RESERVED = set(keyword.kwlist) | set(dir(builtins)) | set(codegen.namespace()) | GENERATED_NAMES
+_RUN_NAME = re.compile(r"t\d+_")  # t0_rows, t1_saved, ...
 
 
 def compile_graph(
@@ -71,7 +74,10 @@ class _Namer:
 
     def fresh(self, wanted: str, fallback: str) -> str:
         wanted = re.sub(r"\W", "_", wanted)  # a label h1.w2 reads h1_w2
-        name = wanted if wanted.isidentifier() and not wanted.startswith("_") else fallback
+        usable = (
+            wanted.isidentifier() and not wanted.startswith("_") and not _RUN_NAME.match(wanted)
+        )
+        name = wanted if usable else fallback
         base, n = name, 1
         while name in self.taken:
             n += 1

@@ -307,3 +307,21 @@ def test_a_long_chain_is_split_into_parts_and_stays_exact():
     with pytest.raises(ValueOverflowError) as expected:
         Value(0.5, "x") * Value(1e300, "w") * Value(1e300, "w")
     assert str(got.value).split(" in ")[0] == str(expected.value).split(" in ")[0]
+
+
+def test_labels_never_take_a_name_the_program_uses():
+    names = ["row", "check", "sum", "t0_rows", "grad_x", "exp", "_sigmoid", "lambda", "V", "x.y"]
+    leaves = [Value(0.5 + i, label) for i, label in enumerate(names)]
+    y = leaves[0]
+    for v in leaves[1:]:
+        y = (y * v).tanh().named(v.label) + y
+    prog = compile_graph(y, leaves)
+    y.backward()
+    assert prog([v.data for v in leaves]) == (y.data, tuple(v.grad for v in leaves))
+    header = prog.source.splitlines()[0]
+    params = header[header.index("(") + 1 : header.index(")")].split(", ")
+    assert params == ["row_2", "check_2", "sum_2", "in3", "grad_x", "exp_2", "in6", "lambda_2"] + [
+        "V_2",
+        "x_y",
+    ]
+    assert prog.sgd_epoch([()] * 2, [0.1, 0.1], *[v.data for v in leaves])[0][0] == y.data
