@@ -73,7 +73,7 @@ def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
         *forward_calls,
         *backward_calls,
         "    grads = tuple([GL[i] + 0.0 for i in _SLOTS[:_GRADS_FOR]])",
-        "    check = sum(V, 0.0) + sum(GL, 0.0) + sum(values, 0.0)",
+        "    check = sum(V, 0.0) + sum(GL, 0.0)",
         f"    return {out}, grads, check, ({watched})",
         "",
         "",
@@ -82,6 +82,6 @@ def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
         *setup,
         "    G = GL = None",
         *forward_calls,
-        f"    return {out}, sum(V, 0.0) + sum(values, 0.0)",
+        f"    return {out}, sum(V, 0.0)",
     ]
     return "\n".join(lines) + "\n"

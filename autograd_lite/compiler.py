@@ -199,7 +199,7 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
     ends = {run.end: run for run in runs.values()}
     templates: list[str] = []
     forward: list[str] = []
-    checked = [leaf_names[i] for i in rec.inputs]
+    checked: list[str] = []  # every number computed; the inputs are checked when given
     j = 0
     while j < len(rec.nodes):
         run = runs.get(j)

@@ -15,7 +15,8 @@ import linecache
 import numbers
 from collections.abc import Sequence
 
-from .errors import ArgumentError, ArgumentTypeError
+from .engine import nonfinite_allowed
+from .errors import ArgumentError, ArgumentTypeError, NonFiniteError
 from .recording import Recording, rebuild, replay
 
 _serial = itertools.count(1)
@@ -84,7 +85,14 @@ class Program:
                         f"value {i}{named} of a program call is {type(v).__name__} ({v!r}); "
                         "the values are plain numbers (a Value's .data)"
                     )
-                out[i] = float(v)
+                out[i] = v = float(v)
+            if v - v != 0.0 and not nonfinite_allowed():
+                label = self.input_labels[i]
+                named = f" ({label!r})" if label else ""
+                raise NonFiniteError(
+                    f"value {i}{named} of a program call is {v}: NaN and infinity are refused so "
+                    "that none enters unnoticed; call it inside `with allow_nonfinite():` to accept it"
+                )
         return out
 
     def __call__(self, values: Sequence[float]) -> tuple[float, tuple[float, ...]]:

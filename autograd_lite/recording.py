@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .engine import _MADE_WITHOUT_GRAPH, Value
+from .engine import _MADE_WITHOUT_GRAPH, Value, allow_nonfinite
 from .errors import ArgumentError, ArgumentTypeError, NoGraphError
 from .extend import apply
 from .graph_order import topological_order
@@ -146,10 +146,11 @@ def rebuild(rec: Recording, values: Sequence[float]) -> tuple[Value, list[Value]
 
     Returns the root, the input leaves and the watched Values.
     """
-    leaves = [
-        Value(leaf.data if leaf.input is None else values[leaf.input], leaf.label)
-        for leaf in rec.leaves
-    ]
+    with allow_nonfinite():  # a leaf is what it is (a weight SGD drove to inf): the ops judge
+        leaves = [
+            Value(leaf.data if leaf.input is None else values[leaf.input], leaf.label)
+            for leaf in rec.leaves
+        ]
     made: list[Value] = []
     for node in rec.nodes:
         parents = [made[r] if r >= 0 else leaves[~r] for r in node.operands]

@@ -75,7 +75,7 @@ def template_source(
             ),
             f"{indent}saved.append({_tuple(values)})",
             f"{indent}outs.append({nm.nodes[nm.end]})",
-            f"{indent}check += sum({_tuple(values + nm.private)}, 0.0)",
+            f"{indent}check += sum({_tuple(values)}, 0.0)",
         ]
         assigned = set(nm.shared_refs)  # they start from the 0.0 (or the sum) passed in
         private = frozenset(~leaf for leaf in nm.slot_of if ~leaf not in nm.shared_refs)

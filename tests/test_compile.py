@@ -8,6 +8,7 @@ engine; the program called on those numbers must give the same output and gradie
 
 from __future__ import annotations
 
+import math
 import struct
 
 import pytest
@@ -325,3 +326,16 @@ def test_labels_never_take_a_name_the_program_uses():
         "x_y",
     ]
     assert prog.sgd_epoch([()] * 2, [0.1, 0.1], *[v.data for v in leaves])[0][0] == y.data
+
+
+def test_a_value_that_is_not_finite_is_refused_by_name_unless_allowed():
+    from autograd_lite import NonFiniteError
+
+    x, w = Value(1.0, "x"), Value(2.0, "w")
+    prog = compile_graph((x * w).relu(), [x, w])
+    with pytest.raises(NonFiniteError, match=r"value 1 \('w'\) .* nan"):
+        prog([1.0, float("nan")])
+    with allow_nonfinite():
+        out, (dx, dw) = prog([1.0, float("-inf")])
+    assert out == 0.0 and dw == 0.0  # relu(-inf), as the engine gives it
+    assert math.isnan(dx)  # -inf times relu's 0: NaN, allowed here
