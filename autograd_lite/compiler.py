@@ -66,6 +66,18 @@ def compile_graph(
     return Program(rec, *generate(rec, comments=comments))
 
 
+class _Names(dict):
+    """Names made on first use: the nodes inside a run's loop never need an outer name."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.make(key)
+        return value
+
+
 @dataclass
 class _Namer:
     """Variable names: labels where they are valid and free, else ``v3``; gradients ``grad_*``."""
@@ -182,9 +194,8 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         namer.fresh(leaf.label, f"in{leaf.input}" if leaf.input is not None else f"c{i}")
         for i, leaf in enumerate(rec.leaves)
     ]
-    node_names = [namer.fresh(node.label, f"v{j}") for j, node in enumerate(rec.nodes)]
-    grad_names = {~i: namer.fresh(f"grad_{n}", f"grad_{n}") for i, n in enumerate(leaf_names)}
-    grad_names |= {j: namer.fresh(f"grad_{n}", f"grad_{n}") for j, n in enumerate(node_names)}
+    node_names = _Names(lambda j: namer.fresh(rec.nodes[j].label, f"v{j}"))
+    grad_names = _Names(lambda r: namer.fresh(f"grad_{name(r)}", f"grad_{name(r)}"))
 
     def name(r: int) -> str:
         return node_names[r] if r >= 0 else leaf_names[~r]
@@ -223,6 +234,9 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         roots = [node_names[end] for _, end in run.spans]
         forward.append(f"{', '.join(roots)}, = t{t}_outs")
         checked.append(f"t{t}_check")
+        for g in run.gaps:  # the heads between the copies, once all copies are computed
+            forward.append(forward_line(rec, g, name, comments))
+            checked.append(node_names[g])
         j = run.end + 1
 
     def backward_pass(normalized: frozenset) -> tuple[list[str], set[int], list[str]]:
@@ -238,6 +252,8 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
                 j -= 1
                 continue
             t = next(i for i, r in enumerate(runs.values()) if r is run)
+            for g in reversed(run.gaps):  # the heads' products first: the copies' seeds
+                backward += backward_lines(rec, g, name, grad, assigned, normalized)
             shared = list(run.shared)
             passed = [grad(~leaf) if ~leaf in assigned else "0.0" for leaf in shared]
             seeds = ", ".join(grad(end) for _, end in reversed(run.spans))
@@ -319,9 +335,9 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
 def _watched(rec: Recording, r: int, name, runs: dict) -> str:
     """A watched number: a name, or its place in a run's saved numbers."""
     for t, run in enumerate(runs.values()):
-        if run.start <= r <= run.end:
-            c = next(c for c, (s, e) in enumerate(run.spans) if s <= r <= e)
-            return f"t{t}_saved[{c}][{r - run.spans[c][0]}]"
+        for c, (s, e) in enumerate(run.spans):
+            if s <= r <= e:
+                return f"t{t}_saved[{c}][{r - s}]"
     return name(r)
 
 

@@ -50,6 +50,9 @@ class Run:
     """Per copy, the leaves of its private slots, in slot order."""
     shared: tuple[int, ...]
     """The shared leaves of all the templates, in order of first use."""
+    gaps: tuple[int, ...] = ()
+    """Nodes between copies that only read the copies' roots (a loss's head over each copy):
+    computed after the loop, and their gradients before it."""
 
     @property
     def start(self) -> int:
@@ -60,8 +63,19 @@ class Run:
         return self.spans[-1][1]
 
 
-def _spans(rec: Recording) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Candidate copies (node ranges) from the root down; each leaf's first and last use."""
+@dataclass(frozen=True)
+class _Shapes:
+    """Per node: where its operations below start, its last use, its shape; per shape, a count."""
+
+    start: list[int]
+    last_use: list[int]
+    shape: list[int]
+    count: list[int]
+    leaf_first: list[int]
+    leaf_last: list[int]
+
+
+def _shapes(rec: Recording) -> _Shapes:
     nodes = rec.nodes
     n, n_leaves = len(nodes), len(rec.leaves)
     last_use = list(range(n)) + [-1] * n_leaves  # a leaf's ref (~i < 0) lands in the tail
@@ -84,19 +98,44 @@ def _spans(rec: Recording) -> tuple[list[tuple[int, int]], list[int], list[int]]
     count = [0] * len(shapes)
     for s in shape[:n]:
         count[s] += 1
+    leaf_first = [first_use[~i] for i in range(n_leaves)]
+    leaf_last = [last_use[~i] for i in range(n_leaves)]
+    return _Shapes(start, last_use, shape, count, leaf_first, leaf_last)
+
+
+def _spans(rec: Recording, sh: _Shapes, descend: bool = False) -> list[tuple[int, int]]:
+    """Candidate copies (node ranges), from the root down.
+
+    With ``descend``, a node over a chain of one-operand steps to a shape more nodes share
+    (relu(1 - s) and relu(1 + s) over the same s) is passed over for that shape.
+    """
+    nodes, start, last_use, shape, count = rec.nodes, sh.start, sh.last_use, sh.shape, sh.count
     found = []
-    j = n - 1
+    j = len(nodes) - 1
     while j >= 0:
         s = start[j]
+        if descend and _over_commoner(nodes, j, shape, count):
+            j -= 1
+            continue
         if count[shape[j]] >= 2 and j - s + 1 >= MIN_INSTANCE_NODES and max(last_use[s:j]) <= j:
             found.append((s, j))
             j = s - 1
         else:
             j -= 1
     found.reverse()
-    leaf_first = [first_use[~i] for i in range(n_leaves)]
-    leaf_last = [last_use[~i] for i in range(n_leaves)]
-    return found, leaf_first, leaf_last
+    return found
+
+
+def _over_commoner(nodes, j: int, shape: list[int], count: list[int]) -> bool:
+    c = j
+    for _ in range(8):
+        inner = [r for r in nodes[c].operands if r >= 0]
+        if len(inner) != 1:
+            return False
+        c = inner[0]
+        if count[shape[c]] > count[shape[j]]:
+            return True
+    return False
 
 
 def find_runs(rec: Recording) -> list[Run]:
@@ -108,7 +147,38 @@ def find_runs(rec: Recording) -> list[Run]:
     """
     if sum(len(node.operands) for node in rec.nodes) < MIN_GRAPH_EDGES:
         return []
-    spans, leaf_first, leaf_last = _spans(rec)
+    sh = _shapes(rec)
+    spans, deeper_spans = _spans(rec, sh), _spans(rec, sh, descend=True)
+    if deeper_spans != spans:  # heads over a shared shape: loop over that shape if it covers
+        deeper = _runs(rec, sh, deeper_spans)
+        gaps = sum(len(run.gaps) for run in deeper)
+        if _covered(deeper) + gaps >= 0.9 * sum(e - s + 1 for s, e in spans):
+            return deeper
+    return _runs(rec, sh, spans)
+
+
+def _covered(runs: list[Run]) -> int:
+    return sum(e - s + 1 for run in runs for s, e in run.spans)
+
+
+def _gap_ok(rec: Recording, gap: range, roots: set[int], leaf_first, leaf_last) -> bool:
+    """Whether nodes between copies read only copies' roots, each other and leaves of their own."""
+    if len(gap) > 8:
+        return False
+    for g in gap:
+        for r in rec.nodes[g].operands:
+            if r >= 0:
+                if r not in roots and r not in gap and r < gap.start:
+                    return False
+                if r >= gap.start and r not in gap:
+                    return False
+            elif not (gap.start <= leaf_first[~r] and leaf_last[~r] < gap.stop):
+                return False
+    return True
+
+
+def _runs(rec: Recording, sh: _Shapes, spans: list[tuple[int, int]]) -> list[Run]:
+    leaf_first, leaf_last = sh.leaf_first, sh.leaf_last
     n, n_leaves = len(rec.nodes), len(rec.leaves)
     owner = {}  # leaf -> the copy it is private to
     starts = [s for s, _ in spans]
@@ -118,6 +188,8 @@ def find_runs(rec: Recording) -> list[Run]:
             owner.setdefault(k, []).append(i)
     remap = list(range(n)) + [~i for i in range(n_leaves - 1, -1, -1)]
     groups: list[list] = []
+    gaps: list[list[int]] = []
+    roots: set[int] = set()  # the last group's copies' roots
     seen: set[tuple] = set()  # the templates of the last group
     for k, (s, e) in enumerate(spans):
         own = owner.get(k, [])
@@ -132,16 +204,24 @@ def find_runs(rec: Recording) -> list[Run]:
         for i in own:
             remap[~i] = ~i
         group = groups[-1] if groups else None
-        if group and group[-1][0][1] + 1 == s and (wiring in seen or len(seen) < MAX_KINDS):
+        gap = range(group[-1][0][1] + 1, s) if group else range(0)
+        if (
+            group
+            and (not gap or _gap_ok(rec, gap, roots, leaf_first, leaf_last))
+            and (wiring in seen or len(seen) < MAX_KINDS)
+        ):
             group.append(((s, e), wiring, own))
+            gaps[-1] += gap
         else:
             groups.append([((s, e), wiring, own)])
-            seen = set()
+            gaps.append([])
+            seen, roots = set(), set()
         seen.add(wiring)
-    return [_run(group, n_leaves) for group in groups if len(group) >= 2]
+        roots.add(e)
+    return [_run(g, n_leaves, gap) for g, gap in zip(groups, gaps) if len(g) >= 2]
 
 
-def _run(group: list, n_leaves: int) -> Run:
+def _run(group: list, n_leaves: int, gaps: list[int]) -> Run:
     wirings: dict[tuple, int] = {}
     templates: list[Template] = []
     picks: list[list[int]] = []
@@ -159,9 +239,8 @@ def _run(group: list, n_leaves: int) -> Run:
     shared_leaves = dict.fromkeys(
         leaf for t in templates for leaf, s in zip(t.slots, t.shared) if s
     )
-    return Run(
-        tuple(span for span, _, _ in group), kinds, tuple(templates), private, tuple(shared_leaves)
-    )
+    spans = tuple(span for span, _, _ in group)
+    return Run(spans, kinds, tuple(templates), private, tuple(shared_leaves), tuple(gaps))
 
 
 def _exact(k: object) -> object:

@@ -63,15 +63,31 @@ def test_the_source_grows_with_the_model_not_the_batch():
     assert per_example < 400
 
 
-def test_constant_labels_make_two_templates_in_one_loop_and_stay_exact():
-    xs, ys = nn.datasets.make_moons(50, noise=0.1, seed=3, labels=(-1, 1))
-    model = nn.MLP(2, [8, 8, 1], seed=3)
+def constant_label_batch(n=50, seed=3):
+    xs, ys = nn.datasets.make_moons(n, noise=0.1, seed=seed, labels=(-1, 1))
+    model = nn.MLP(2, [8, 8, 1], seed=seed)
     xv = [[Value(a) for a in x] for x in xs]
     loss = nn.max_margin([model(x) for x in xv], [float(y) for y in ys])
-    inputs = model.parameters() + [v for row in xv for v in row]
+    return loss, model.parameters() + [v for row in xv for v in row]
+
+
+def test_constant_labels_loop_over_the_model_and_leave_the_heads_outside():
+    loss, inputs = constant_label_batch()
     prog = compile_graph(loss, inputs)
-    # relu(1 - s) for y = 1 and relu(1 + s) for y = -1: one loop, a branch per kind
-    assert "def _t1_forward(" not in prog.source
+    # relu(1 - s) for y = 1 and relu(1 + s) for y = -1 over one model: the loop is the model's
+    assert "def _t1_forward(" not in prog.source and "kind == 1" not in prog.source
+    assert prog.source.count(" if ") > 40  # the 50 heads' relus, written out after the loop
+    loss.backward()
+    out, grads = prog([v.data for v in inputs])
+    assert bits([out, *grads]) == bits([loss.data, *(v.grad for v in inputs)])
+
+
+def test_heads_that_branch_mix_templates_when_no_shared_model_is_below(monkeypatch):
+    from autograd_lite import repeats
+
+    monkeypatch.setattr(repeats, "_over_commoner", lambda *args: False)
+    loss, inputs = constant_label_batch()
+    prog = compile_graph(loss, inputs)
     assert "if kind == 0:" in prog.source and "elif kind == 1:" in prog.source
     loss.backward()
     out, grads = prog([v.data for v in inputs])
