@@ -120,3 +120,19 @@ def test_warnings_are_shown(recwarn):
     report = CheckResult.build(computation, RIGHT, {k: "exact" for k in RIGHT}, None)
     assert report.warnings == computation.warnings and len(report.warnings) == 1
     assert "  warning: " + report.warnings[0] in str(report).splitlines()
+
+
+def test_a_model_that_reproduces_a_number_several_ways_is_named_once_in_the_table():
+    ways = [
+        SimpleNamespace(model="sign", detail=f"the sign of factor {i}", value=0.0528770927842)
+        for i in range(4)
+    ] + [SimpleNamespace(model="missing-factor", detail="dh/dz left out", value=0.05287709)]
+    found = SimpleNamespace(by_quantity={"dE/dz": ways}, skipped=[], first_divergent="dE/dz")
+    report = result(RIGHT, found)
+    assert report["dE/dz"].explained_by() == "sign, missing-factor"
+    lines = str(report).splitlines()
+    signs = [line for line in lines if line.startswith("    sign: the sign of factor")]
+    assert [line.split(" (gives ")[0] for line in signs] == [
+        f"    sign: the sign of factor {i}" for i in range(4)
+    ]
+    assert len(report["dE/dz"].to_dict()["explanations"]) == 5

@@ -52,10 +52,14 @@ class QuantityCheck:
         return self.agreement != "MISMATCH"
 
     def explained_by(self) -> str:
-        """The models' names, or ``unexplained`` for a MISMATCH no model reproduces."""
+        """The models' names, each once, or ``unexplained`` for a MISMATCH none reproduces.
+
+        A model that reproduces the number in several ways (the sign of each of four
+        factors) is named once here; the explanations below the table list every way.
+        """
         if self.agrees:
             return ""
-        return ", ".join(e.model for e in self.explanations) or UNEXPLAINED
+        return ", ".join(dict.fromkeys(e.model for e in self.explanations)) or UNEXPLAINED
 
     def to_dict(self) -> dict[str, Any]:
         return {
