@@ -8,13 +8,14 @@ order ``backward()`` reaches them, so its numbers stay the engine's.
 from __future__ import annotations
 
 import struct
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd_lite import Value, compile_graph, vsum
+from autograd_lite import Value, compile_graph, dot, repeats, vsum
 
 
 def bits(xs) -> list[bytes]:
@@ -113,3 +114,82 @@ def test_an_error_inside_a_copy_is_the_engines():
     with pytest.raises(DomainError) as got:
         prog(values)
     assert "log needs a positive operand" in str(got.value)
+
+
+OPS_OF_A_COPY = ["mul", "add", "tanh", "sigmoid", "relu", "square", "mul_k", "exp_neg", "dot"]
+copies = st.lists(
+    st.tuples(st.sampled_from(OPS_OF_A_COPY), st.integers(0, 10**6), st.integers(0, 10**6)),
+    min_size=16,
+    max_size=30,
+)
+
+
+def copy_graph(plan, params, x):
+    """One example's graph: the plan's steps over the shared parameters and the example's x."""
+    nodes = [*params, x]
+    for kind, i, j in plan:
+        a, b = nodes[-1 - i % 3], nodes[j % len(nodes)]  # mostly a chain: all in the graph
+        if kind == "mul":
+            v = a * b
+        elif kind == "add":
+            v = a + b
+        elif kind == "square":
+            v = a * a
+        elif kind == "mul_k":
+            v = 0.5 * a
+        elif kind == "exp_neg":
+            v = (-(a * a)).exp()
+        elif kind == "dot":
+            v = dot([a, b, x], [b, x, a], params[0])
+        else:
+            v = getattr(a, kind)()
+        nodes.append(v)
+    return vsum([nodes[-1], *params, x])  # every leaf in the graph
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    plan=copies,
+    heads=st.lists(
+        st.sampled_from(["hinge+", "hinge-", "twice", "none"]), min_size=10, max_size=60
+    ),
+    seed=st.integers(0, 100),
+)
+def test_random_copies_with_random_heads_match_backward_bit_for_bit(plan, heads, seed):
+    import random
+
+    rng = random.Random(seed)
+
+    def build(values, xs):
+        params = [Value(v, f"p{k}") for k, v in enumerate(values)]
+        xv = [Value(x, f"x{i}") for i, x in enumerate(xs)]
+        terms = []
+        for x, head in zip(xv, heads):
+            out = copy_graph(plan, params, x)
+            if head == "hinge+":
+                out = (1.0 - out).relu()
+            elif head == "hinge-":
+                out = (1.0 + out).relu()
+            elif head == "twice":
+                out = out * 2.0
+            terms.append(out)
+        return vsum(terms) / len(terms), params, xv
+
+    values = [rng.uniform(-1, 1) for _ in range(3)]
+    xs = [rng.uniform(-1, 1) for _ in heads]
+    loss, params, xv = build(values, xs)
+    with (
+        patch.object(repeats, "MIN_INSTANCE_NODES", 4),
+        patch.object(repeats, "MIN_GRAPH_EDGES", 0),
+    ):
+        prog = compile_graph(loss, params + xv)
+    assert "def _t0_forward(" in prog.source  # the copies are looped over
+    loss.backward()
+    out, grads = prog([v.data for v in params + xv])
+    assert bits([out, *grads]) == bits([loss.data, *(v.grad for v in params + xv)])
+    values2 = [rng.uniform(-1, 1) for _ in range(3)]
+    xs2 = [rng.uniform(-1, 1) for _ in heads]
+    loss2, params2, xv2 = build(values2, xs2)
+    loss2.backward()
+    out2, grads2 = prog(values2 + xs2)
+    assert bits([out2, *grads2]) == bits([loss2.data, *(v.grad for v in params2 + xv2)])
