@@ -11,6 +11,11 @@ nothing on from a node whose gradient is 0.0): a product of 0.0 changes no sum. 
 program whose code meets an exception or a number that is not finite (any node, any
 leaf's gradient) hands the same numbers to the engine (``recording.replay``), so it
 raises what the engine raises, with its message.
+
+Size: a batch's copies of one example's graph are compiled once and looped over
+(``repeats``, ``templates_code``); a program of more than ``chunked.MAX_LINES`` straight
+lines keeps its numbers in lists and is cut into functions (``chunked``), so no function
+is too long for Python's compiler.
 """
 
 from __future__ import annotations
