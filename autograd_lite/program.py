@@ -22,6 +22,26 @@ from .recording import Recording, rebuild, replay
 _serial = itertools.count(1)
 
 
+PART_LINES = 4_000
+"""A long source is compiled this many lines at a time: Python's parser holds one part."""
+
+
+def _compiled_parts(source: str, filename: str) -> list:
+    """The source's top-level statements compiled a part at a time, line numbers kept."""
+    lines = source.splitlines(True)
+    if len(lines) <= PART_LINES:
+        return [compile(source, filename, "exec")]
+    parts, start = [], 0
+    while start < len(lines):
+        end = min(start + PART_LINES, len(lines))
+        while end < len(lines) and (lines[end][:1] in (" ", "\n")):
+            end += 1  # a part ends where a top-level statement starts
+        text = "\n" * start + "".join(lines[start:end])  # blank lines keep the line numbers
+        parts.append(compile(text, filename, "exec"))
+        start = end
+    return parts
+
+
 class Program:
     """A recorded graph as Python: ``prog(values) -> (out, grads)``, ``prog.forward(values)``."""
 
@@ -32,7 +52,8 @@ class Program:
         self.filename = f"<autograd_lite program {next(_serial)}>"
         linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
         scope = dict(namespace)
-        exec(compile(source, self.filename, "exec"), scope)  # noqa: S102 - our own generated text
+        for code in _compiled_parts(source, self.filename):
+            exec(code, scope)  # noqa: S102 - our own generated text
         self._program = scope["program"]
         self._forward = scope["forward"]
         self._scope = scope

@@ -114,7 +114,7 @@ def _spans(rec: Recording, sh: _Shapes, descend: bool = False) -> list[tuple[int
     j = len(nodes) - 1
     while j >= 0:
         s = start[j]
-        if descend and _over_commoner(nodes, j, shape, count):
+        if descend and count[shape[j]] >= 2 and _over_commoner(nodes, j, shape, count):
             j -= 1
             continue
         if count[shape[j]] >= 2 and j - s + 1 >= MIN_INSTANCE_NODES and max(last_use[s:j]) <= j:
