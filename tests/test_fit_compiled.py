@@ -248,3 +248,24 @@ def test_a_model_rebuilt_during_a_compiled_fit_is_refused_and_data_set_in_on_epo
         )
         runs[compiled] = [p.data for p in model.parameters()]
     assert bits(runs[True]) == bits(runs[False])
+
+
+def test_an_optimizer_of_another_class_steps_on_the_values_themselves():
+    class HalvedSGD(nn.SGD):
+        """Not one of nn's classes: the compiled fit calls its own step()."""
+
+        def step(self):
+            for p in self.params:
+                p.data -= 0.5 * self.lr * p.grad
+
+    assert_same_training(
+        moons(lambda ps: HalvedSGD(ps, lr=0.2)), loss="max_margin", epochs=3, batch_size=20, seed=4
+    )
+
+
+def test_an_optimizer_holding_a_subset_of_the_parameters():
+    def make():
+        model, _, xs, ys = moons()()
+        return model, nn.Adam(model.parameters()[::2], lr=0.05), xs, ys
+
+    assert_same_training(make, loss="mse", epochs=3, batch_size=15, seed=2)
