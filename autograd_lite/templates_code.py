@@ -95,7 +95,10 @@ def template_source(
     sizes = ", ".join(str(nm.end - nm.start + 1) for nm in names)
     fwd = [
         f"def _t{t}_forward(rows{''.join(', ' + n for n in shown)}):",
-        f'    """{len(run.spans)} copies of {len(names)} subgraph(s) of {sizes} operations."""',
+        (
+            f'    """{len(run.spans)} copies of {len(names)} subgraph(s) of {sizes} operations '
+            '(the comments: the first copy\'s numbers)."""'
+        ),
         "    outs, saved, check = [], [], 0.0",
         "    for kind, row in rows:",
         *forward,
