@@ -341,3 +341,15 @@ def test_a_value_that_is_not_finite_is_refused_by_name_unless_allowed():
         y.backward()
     # relu(-inf) is 0 and passes 0.0 back, so the engine skips the product -inf * 0.0 (NaN)
     assert (out, dx, dw) == (y.data, a.grad, b.grad) == (0.0, 0.0, 0.0)
+
+
+def test_a_leaf_root_no_inputs_and_a_gradients_graph():
+    from autograd_lite import grad
+
+    x = Value(2.0, "x")
+    assert compile_graph(x, [x])([3.0]) == (3.0, (1.0,))  # d x / d x, the seed
+    assert compile_graph((x * x + 1.0).named("y"), [])([]) == (5.0, ())
+    (first,) = grad(x.tanh() * x, [x], create_graph=True)  # a gradient, itself a graph
+    prog = compile_graph(first, [x])
+    first.backward()
+    assert prog([2.0]) == (first.data, (x.grad,))
