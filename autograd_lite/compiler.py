@@ -142,6 +142,8 @@ def _patterns(op, n: int, k: str | None) -> tuple:
     key = (id(op), n, k)
     found = _PATTERNS.get(key)
     if found is None or found[0] is not op:
+        if len(_PATTERNS) > 20_000:  # many constants (each target of a regression): start over
+            _PATTERNS.clear()
         operands = [_placeholder(i) for i in range(n)]
         if n > MAX_INLINE_OPERANDS:
             forward = f"{codegen.forward_name(op)}({', '.join(operands + ([k] if k else []))})"
