@@ -13,6 +13,7 @@ import html
 import itertools
 import linecache
 import numbers
+import weakref
 from collections.abc import Sequence
 
 from .engine import nonfinite_allowed
@@ -42,6 +43,12 @@ def _compiled_parts(source: str, filename: str) -> list:
     return parts
 
 
+def _forget(filename: str) -> None:
+    mine = (filename, filename[:-1] + ",")  # the program's, and its sgd_epoch's
+    for name in [n for n in linecache.cache if n == mine[0] or n.startswith(mine[1])]:
+        linecache.cache.pop(name, None)
+
+
 class Program:
     """A recorded graph as Python: ``prog(values) -> (out, grads)``, ``prog.forward(values)``."""
 
@@ -51,6 +58,7 @@ class Program:
         """The Python text that runs: one line per forward step and per chain-rule product."""
         self.filename = f"<autograd_lite program {next(_serial)}>"
         linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
+        weakref.finalize(self, _forget, self.filename)  # no source left behind in linecache
         scope = dict(namespace)
         for code in _compiled_parts(source, self.filename):
             exec(code, scope)  # noqa: S102 - our own generated text

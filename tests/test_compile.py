@@ -353,3 +353,23 @@ def test_a_leaf_root_no_inputs_and_a_gradients_graph():
     prog = compile_graph(first, [x])
     first.backward()
     assert prog([2.0]) == (first.data, (x.grad,))
+
+
+def test_a_program_leaves_no_source_behind_in_linecache():
+    import gc
+    import linecache
+    import traceback
+
+    x = Value(2.0, "x")
+    keep = compile_graph(x.log(), [x])
+    prog = compile_graph((x * x).tanh(), [x])
+    prog.sgd_epoch  # noqa: B018 - compiled on first use, under a file name of its own
+    try:
+        prog._program("not a number")  # a traceback shows the generated line
+    except TypeError as exc:
+        assert "v0 = x * x" in "".join(traceback.format_tb(exc.__traceback__))
+    name = prog.filename
+    del prog
+    gc.collect()
+    assert not [n for n in linecache.cache if n == name or n.startswith(name[:-1] + ",")]
+    assert keep.filename in linecache.cache
