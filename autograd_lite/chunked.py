@@ -2,9 +2,9 @@
 
 Python compiles one function's body as a whole, and a function of millions of lines
 would take gigabytes (or fail) to compile. Past ``MAX_LINES`` lines of straight-line code
-the nodes' numbers live in a list ``V``, the leaves' in ``L``, their gradients in ``G`` and
-``GL``, and the lines are cut into functions of ``PART_LINES`` lines each, called in
-order: the same lines in the same order, so the same numbers, bit for bit.
+the nodes' numbers live in a list ``_V``, the leaves' in ``_L``, their gradients in ``_G``
+and ``_GL`` (underscored: a learner's labels ``V``, ``L``, ``G`` stay their own names), and
+the lines are cut into functions of ``PART_LINES`` lines each, called in order: the same lines in the same order, so the same numbers, bit for bit.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ PART_LINES = 2_000
 
 
 def _parts(kind: str, lines: list[str]) -> tuple[list[str], list[str]]:
-    """The lines as ``_{kind}{k}(V, L, G, GL)`` functions, and the calls to them."""
+    """The lines as ``_{kind}{k}(_V, _L, _G, _GL)`` functions, and the calls to them."""
     source, calls = [], []
     for k in range(0, max(len(lines), 1), PART_LINES):
         name = f"_{kind}{k // PART_LINES}"
         source += [
-            f"def {name}(V, L, G, GL):",
+            f"def {name}(_V, _L, _G, _GL):",
             *("    " + line for line in lines[k : k + PART_LINES]),
         ]
         source += ["    return None", "", ""]
-        calls.append(f"    {name}(V, L, G, GL)")
+        calls.append(f"    {name}(_V, _L, _G, _GL)")
     return source, calls
 
 
@@ -34,10 +34,10 @@ def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
     """The source of ``program`` and ``forward`` for a long recording (no comments)."""
 
     def name(r: int) -> str:
-        return f"V[{r}]" if r >= 0 else f"L[{~r}]"
+        return f"_V[{r}]" if r >= 0 else f"_L[{~r}]"
 
     def grad(r: int) -> str:
-        return f"G[{r}]" if r >= 0 else f"GL[{~r}]"
+        return f"_G[{r}]" if r >= 0 else f"_GL[{~r}]"
 
     forward = [forward_line(rec, j, name, False) for j in range(len(rec.nodes))]
     assigned: set[int] = set()
@@ -49,10 +49,10 @@ def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
     constants = [leaf.data if leaf.input is None else 0.0 for leaf in rec.leaves]
     slots = list(rec.inputs)
     setup = [
-        "    V = [0.0] * _NODES",
-        "    L = list(_CONSTANTS)",
+        "    _V = [0.0] * _NODES",
+        "    _L = list(_CONSTANTS)",
         "    for i, v in zip(_SLOTS, values):",
-        "        L[i] = v",
+        "        _L[i] = v",
     ]
     out = name(rec.root)
     watched = "".join(name(r) + ", " for r in rec.watched)
@@ -68,20 +68,20 @@ def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
         "def program(*values):",
         '    """The forward parts, then the backward parts: one line per product, in order."""',
         *setup,
-        "    G = [0.0] * _NODES",
-        "    GL = [0.0] * len(L)",
+        "    _G = [0.0] * _NODES",
+        "    _GL = [0.0] * len(_L)",
         *forward_calls,
         *backward_calls,
-        "    grads = tuple([GL[i] + 0.0 for i in _SLOTS[:_GRADS_FOR]])",
-        "    check = sum(V, 0.0) + sum(GL, 0.0)",
+        "    grads = tuple([_GL[i] + 0.0 for i in _SLOTS[:_GRADS_FOR]])",
+        "    check = sum(_V, 0.0) + sum(_GL, 0.0)",
         f"    return {out}, grads, check, ({watched})",
         "",
         "",
         "def forward(*values):",
         '    """The forward parts alone."""',
         *setup,
-        "    G = GL = None",
+        "    _G = _GL = None",
         *forward_calls,
-        f"    return {out}, sum(V, 0.0)",
+        f"    return {out}, sum(_V, 0.0)",
     ]
     return "\n".join(lines) + "\n"

@@ -39,7 +39,7 @@ MAX_INLINE_OPERANDS = 64
 """Beyond this many operands a row's forward is called by name (no 10,000-term expression)."""
 GENERATED_NAMES = {"program", "forward", "sgd_epoch", "check", "rows", "row", "lrs", "lr"}
 GENERATED_NAMES |= {"losses", "seen", "kind", "numbers", "seed", "seeds", "outs", "saved"}
-GENERATED_NAMES |= {"grads", "values", "V", "L", "G", "GL"}
+GENERATED_NAMES |= {"grads", "values", "_V", "_L", "_G", "_GL"}
 """Names the generated code uses itself: a label never takes one."""
 RESERVED = set(keyword.kwlist) | set(dir(builtins)) | set(codegen.namespace()) | GENERATED_NAMES
 _RUN_NAME = re.compile(r"t\d+_")  # t0_rows, t1_saved, ...

@@ -294,7 +294,7 @@ def test_a_long_chain_is_split_into_parts_and_stays_exact():
     for i in range(12_000):  # 30,000 operations: past one function's worth of lines
         h = (h * w + 0.001).tanh() if i % 2 else h * w + 0.0001
     prog = compile_graph(h, [x, w])
-    assert "def _forward1(V, L, G, GL):" in prog.source
+    assert "def _forward1(_V, _L, _G, _GL):" in prog.source
     assert (
         max(len(part.splitlines()) for part in prog.source.split("\ndef "))
         <= chunked.PART_LINES + 3
@@ -321,10 +321,19 @@ def test_labels_never_take_a_name_the_program_uses():
     header = prog.source.splitlines()[0]
     params = header[header.index("(") + 1 : header.index(")")].split(", ")
     assert params == ["row_2", "check_2", "sum_2", "in3", "grad_x", "exp_2", "in6", "lambda_2"] + [
-        "V_2",
+        "V",
         "x_y",
     ]
     assert prog.sgd_epoch([()] * 2, [0.1, 0.1], *[v.data for v in leaves])[0][0] == y.data
+
+
+def test_a_learners_usual_names_for_a_loss_and_a_gradient_are_kept():
+    w, b = Value(0.3, "w"), Value(-0.1, "b")
+    z = (w * 2.0 + b).named("z")
+    loss = (z.sigmoid().named("V") - 1.0).named("G") ** 2
+    prog = compile_graph(loss.named("L"), [w, b])
+    lines = [line.split("  #")[0] for line in prog.source.splitlines()]
+    assert {"    V = _sigmoid(z)", "    G = V - 1.0", "    L = G ** 2"} <= set(lines)
 
 
 def test_a_value_that_is_not_finite_is_refused_by_name_unless_allowed():
