@@ -305,6 +305,8 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
         *("    " + line for line in forward),
         "    # backward: the chain rule, one product per line",
         *("    " + line for line in backward),
+        "    # the output, the gradients (+ 0.0: a leaf's starts at 0.0, so never -0.0) and the",
+        "    # sum of every number, NaN or infinite if one is: one check for the caller",
         f"    return {out}, ({grads}), {_sum(checked)}, ({watched})",
         "",
         "",
