@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import random
 from collections.abc import Callable, Sequence
@@ -48,6 +49,23 @@ class Evaluation:
     accuracy: float | None
 
 
+def _without_cyclic_gc(train: Callable[..., History]) -> Callable[..., History]:
+    """``train`` with the cyclic garbage collector paused, and restored as it was after."""
+
+    @functools.wraps(train)
+    def paused(*args: object, **options: object) -> History:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return train(*args, **options)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_cyclic_gc
 def fit(
     model: Module,
     xs: Sequence[Sequence[float]],
@@ -98,48 +116,6 @@ def fit(
         raise ArgumentTypeError(f"fit: compiled must be True or False, got {compiled!r}")
     if on_epoch is not None and not callable(on_epoch):
         raise ArgumentTypeError(f"fit: on_epoch must be a function, got {type(on_epoch).__name__}")
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _fit(
-            model,
-            xs,
-            ys,
-            loss,
-            optimizer,
-            epochs,
-            batch_size,
-            shuffle,
-            seed,
-            penalty,
-            lr_schedule,
-            accuracy,
-            progress,
-            compiled,
-            on_epoch,
-        )
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _fit(
-    model,
-    xs,
-    ys,
-    loss,
-    optimizer,
-    epochs,
-    batch_size,
-    shuffle,
-    seed,
-    penalty,
-    lr_schedule,
-    accuracy,
-    progress,
-    compiled,
-    on_epoch,
-) -> History:
     loss_fn = _loss(loss)
     rule = _rule(accuracy, loss_fn)
     xs, ys = _examples(xs, ys)

@@ -249,3 +249,26 @@ def test_a_custom_loss_function_is_used_per_example():
     )
     assert calls == [0.0, 4.0]
     assert history.loss == [1.5] and history.accuracy is None
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_fit_pauses_the_garbage_collector_and_restores_it_as_it_was(collecting):
+    import gc
+
+    model = nn.MLP(1, [1], seed=0)
+    seen = []
+    (gc.enable if collecting else gc.disable)()
+    try:
+        nn.fit(
+            model, [[0.5]], [1.0], loss="mse", optimizer=nn.SGD(model.parameters(), lr=0.1),
+            epochs=2, progress=False, on_epoch=lambda epoch: seen.append(gc.isenabled()),
+        )  # fmt: skip
+        assert seen == [False, False] and gc.isenabled() is collecting
+        with pytest.raises(ValueError, match="stop"):
+            nn.fit(
+                model, [[0.5]], [1.0], loss="mse", optimizer=nn.SGD(model.parameters(), lr=0.1),
+                progress=False, on_epoch=lambda epoch: int("stop"),
+            )  # fmt: skip
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
