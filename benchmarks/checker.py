@@ -14,17 +14,9 @@ import platform
 import sys
 import time
 
-from nn.examples.checker.computation import (
-    Binary,
-    Call,
-    Computation,
-    Name,
-    Number,
-    Printed,
-    Step,
-    Training,
-)
+from nn.examples.checker.computation import Computation
 from nn.examples.checker.evaluate import evaluate
+from nn.examples.checker.file_format import load
 from nn.examples.checker.mistakes import explain
 from nn.examples.report import agreement
 
@@ -33,31 +25,25 @@ EVALUATE_TARGET = 1.0
 EXPLAIN_TARGET = 4.0
 
 
-def _neuron(name: str, pairs: list[tuple[str, str]], bias: str) -> list[Step]:
-    total = None
-    for w, x in pairs:
-        term = Binary("*", Name(w), Name(x))
-        total = term if total is None else Binary("+", total, term)
-    z = Step(f"z{name}", Binary("+", total, Name(bias)), "", 0)
-    return [z, Step(name, Call("sigmoid", (Name(f"z{name}"),)), "", 0)]
-
-
 def network(printed: dict[str, str]) -> Computation:
+    """Mazur's 2-2-1 sigmoid network as a checker file would state it, these numbers printed."""
     values = {"x1": 0.05, "x2": 0.1, "w1": 0.15, "w2": 0.2, "w3": 0.25, "w4": 0.3}
     values |= {"b1": 0.35, "b2": 0.35, "w5": 0.4, "w6": 0.45, "b3": 0.6, "t": 0.01}
-    steps = _neuron("h1", [("w1", "x1"), ("w2", "x2")], "b1")
-    steps += _neuron("h2", [("w3", "x1"), ("w4", "x2")], "b2")
-    steps += _neuron("y", [("w5", "h1"), ("w6", "h2")], "b3")
-    error = Binary("**", Binary("-", Name("t"), Name("y")), Number(2))
-    steps.append(Step("E", Binary("*", Number(0.5), error), "", 0))
-    parameters = ("w1", "w2", "w3", "w4", "b1", "b2", "w5", "w6", "b3")
-    rows = []
-    for key, text in printed.items():
-        name, _, after = key.partition("@")
-        of, wrt = name[1:].split("/d") if name.startswith("dE/") else (name, None)
-        rows.append(Printed(key, of, wrt, int(after or 0), text, 0))
-    training = Training("E", 0.5, parameters, UPDATES)
-    return Computation("2-2-1", "benchmark", values, tuple(steps), tuple(rows), training)
+    forward = {
+        "zh1": "w1*x1 + w2*x2 + b1",
+        "h1": "sigmoid(zh1)",
+        "zh2": "w3*x1 + w4*x2 + b2",
+        "h2": "sigmoid(zh2)",
+        "zy": "w5*h1 + w6*h2 + b3",
+        "y": "sigmoid(zy)",
+        "E": "0.5*(t - y)**2",
+    }
+    parameters = ["w1", "w2", "w3", "w4", "b1", "b2", "w5", "w6", "b3"]
+    training = {"loss": "E", "learning_rate": 0.5, "parameters": parameters, "steps": UPDATES}
+    return load(
+        {"title": "2-2-1", "source": "benchmark", "values": values, "forward": forward}
+        | {"train": training, "printed": printed}
+    )
 
 
 def main() -> int:
