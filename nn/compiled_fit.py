@@ -3,7 +3,7 @@
 The step's graph (the model on the batch's examples, the per-example losses, their mean,
 the penalty) is recorded with the examples and targets as *inputs* of the program, so
 one program serves every batch of that size; the optimizer's update runs on plain floats
-(``_float_steps``), the same operations as its ``step()``. A loss whose graph would
+(its ``update``, the rule its ``step()`` applies to the Values). A loss whose graph would
 depend on the label (max-margin's sign, cross-entropy's class index) is recorded in a
 form that takes the label as a number, computing the same floats in the same order:
 
@@ -39,8 +39,20 @@ from autograd_lite import (
 
 from . import losses
 from ._checks import is_integer, is_real
-from ._float_steps import float_step
-from .optim import SGD
+from .optim import SGD, Optimizer
+
+
+def float_update(optimizer: Optimizer) -> Callable[[list[float], list[float]], list[float]] | None:
+    """The optimizer's rule on plain floats, or ``None`` when its ``step()`` is its own.
+
+    An optimizer that keeps ``Optimizer.step`` is defined by its ``update`` (SGD, RMSprop,
+    Adam, or a learner's that writes ``update``); one that overrides ``step()`` is called
+    as it is, on the Values.
+    """
+    if type(optimizer).step is Optimizer.step and type(optimizer).update is not Optimizer.update:
+        return optimizer.update
+    return None
+
 
 REFUSED = {
     losses.binary_cross_entropy: "binary_cross_entropy",
@@ -91,7 +103,7 @@ class CompiledSteps:
         self.params = model.parameters()
         self.data = [p.data for p in self.params]
         self.grads = [0.0] * len(self.params)
-        self.update = float_step(optimizer)
+        self.update = float_update(optimizer)
         self.width = None
         self.rows: list[list[float]] | None = None
 

@@ -1,7 +1,9 @@
 """Optimizers that follow ``torch.optim``'s documented update rules, one scalar at a time.
 
-Each reads ``p.grad`` of its parameters and writes ``p.data`` directly: plain float
-arithmetic, so an update records no graph (as ``torch.no_grad()`` would ensure). The
+Each writes its rule once, as ``update(data, grads)`` on plain floats; ``step()`` reads
+``p.data`` and ``p.grad`` of its parameters, applies it and writes ``p.data``, so an update
+records no graph (as ``torch.no_grad()`` would ensure), and ``fit(compiled=True)`` applies
+the same rule to a program's numbers. The
 state each keeps is a public list, one entry per parameter, in the order given:
 
 - ``SGD``: ``momentum_buffer`` (``None`` until the first step with momentum).
@@ -55,11 +57,27 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        raise NotImplementedError
+        """Move every parameter by the rule of ``update``, on its ``.data`` and ``.grad``."""
+        params = self.params
+        new = self.update([p.data for p in params], [number(p.grad) for p in params])
+        for p, d in zip(params, new):
+            p.data = d
 
-    def _gradient(self, p: Value, weight_decay: float) -> float:
-        g = number(p.grad)
-        return g + weight_decay * p.data if weight_decay else g
+    def update(self, data: list[float], grads: list[float]) -> list[float]:
+        """The parameters' numbers after one step from these gradients; the state moves on.
+
+        The rule itself, on plain floats: ``step()`` applies it to the Values, and
+        ``fit(compiled=True)`` to the numbers a program returns, so both take the same
+        float operations in the same order. A subclass defines this, or its own ``step()``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} defines neither update() nor step()")
+
+
+def _with_decay(data: list[float], grads: list[float], weight_decay: float) -> list[float]:
+    """``g + weight_decay * θ`` for each parameter (L2 decay folded into the gradient)."""
+    if not weight_decay:
+        return grads
+    return [g + weight_decay * d for d, g in zip(data, grads)]
 
 
 class SGD(Optimizer):
@@ -88,16 +106,20 @@ class SGD(Optimizer):
             raise ArgumentError("SGD: nesterov needs a momentum > 0 and zero dampening")
         self.momentum_buffer: list[float | None] = [None] * len(self.params)
 
-    def step(self) -> None:
+    def update(self, data: list[float], grads: list[float]) -> list[float]:
         mu, lr = self.momentum, self.lr
-        for i, p in enumerate(self.params):
-            g = self._gradient(p, self.weight_decay)
-            if mu:
-                b = self.momentum_buffer[i]
-                b = g if b is None else mu * b + (1.0 - self.dampening) * g
-                self.momentum_buffer[i] = b
-                g = g + mu * b if self.nesterov else b
-            p.data -= lr * g
+        grads = _with_decay(data, grads, self.weight_decay)
+        if not mu:
+            return [d - lr * g for d, g in zip(data, grads)]
+        out = []
+        buffers = self.momentum_buffer
+        for i, (d, g) in enumerate(zip(data, grads)):
+            b = buffers[i]
+            b = g if b is None else mu * b + (1.0 - self.dampening) * g
+            buffers[i] = b
+            g = g + mu * b if self.nesterov else b
+            out.append(d - lr * g)
+        return out
 
 
 class RMSprop(Optimizer):
@@ -130,10 +152,10 @@ class RMSprop(Optimizer):
         self.grad_avg = [0.0] * n
         self.momentum_buffer = [0.0] * n
 
-    def step(self) -> None:
+    def update(self, data: list[float], grads: list[float]) -> list[float]:
         a, lr = self.alpha, self.lr
-        for i, p in enumerate(self.params):
-            g = self._gradient(p, self.weight_decay)
+        out = []
+        for i, (d, g) in enumerate(zip(data, _with_decay(data, grads, self.weight_decay))):
             v = self.square_avg[i] = a * self.square_avg[i] + (1.0 - a) * g * g
             if self.centered:
                 m = self.grad_avg[i] = a * self.grad_avg[i] + (1.0 - a) * g
@@ -143,9 +165,10 @@ class RMSprop(Optimizer):
                 b = self.momentum_buffer[i] = (
                     self.momentum * self.momentum_buffer[i] + g / denominator
                 )
-                p.data -= lr * b
+                out.append(d - lr * b)
             else:
-                p.data -= lr * g / denominator
+                out.append(d - lr * g / denominator)
+        return out
 
 
 class Adam(Optimizer):
@@ -177,13 +200,14 @@ class Adam(Optimizer):
         self.exp_avg_sq = [0.0] * n
         self.t = 0
 
-    def step(self) -> None:
+    def update(self, data: list[float], grads: list[float]) -> list[float]:
         b1, b2 = self.betas
         self.t += 1
         correction1 = 1.0 - b1**self.t
         correction2 = 1.0 - b2**self.t
-        for i, p in enumerate(self.params):
-            g = self._gradient(p, self.weight_decay)
+        out = []
+        for i, (d, g) in enumerate(zip(data, _with_decay(data, grads, self.weight_decay))):
             m = self.exp_avg[i] = b1 * self.exp_avg[i] + (1.0 - b1) * g
             v = self.exp_avg_sq[i] = b2 * self.exp_avg_sq[i] + (1.0 - b2) * g * g
-            p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
+            out.append(d - self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps))
+        return out

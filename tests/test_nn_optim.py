@@ -245,3 +245,36 @@ def test_matches_torch_optim(case, torch):
         optimizer.step()
         expected.append([m.item(), c.item()])
     assert run(optimizer_class, **options) == [pytest.approx(step, rel=1e-13) for step in expected]
+
+
+class HalfStep(nn.optim.Optimizer):
+    """A learner's optimizer that writes only its rule: each weight moves half of lr * g."""
+
+    def update(self, data, grads):
+        return [d - 0.5 * self.lr * g for d, g in zip(data, grads)]
+
+
+def test_an_optimizer_defined_by_its_update_steps_values_and_trains_compiled_the_same():
+    p = Value(1.5)
+    (p * p).backward()  # grad 3.0
+    HalfStep([p], lr=0.2).step()
+    assert p.data == 1.5 - 0.5 * 0.2 * 3.0
+    runs = {}
+    for compiled in (False, True):
+        model = nn.MLP(2, [3, 1], seed=4)
+        nn.fit(
+            model, [[0.1, 0.2], [0.5, -0.3], [-0.4, 0.9]], [0.5, -0.2, 0.3], loss="mse",
+            optimizer=HalfStep(model.parameters(), lr=0.3), epochs=5, batch_size=2, seed=0,
+            progress=False, compiled=compiled,
+        )  # fmt: skip
+        runs[compiled] = [p.data for p in model.parameters()]
+    assert runs[True] == runs[False]
+    assert runs[True] != [p.data for p in nn.MLP(2, [3, 1], seed=4).parameters()]
+
+
+def test_an_optimizer_with_neither_update_nor_step_says_so():
+    class Nothing(nn.optim.Optimizer):
+        pass
+
+    with pytest.raises(NotImplementedError, match="Nothing defines neither update"):
+        Nothing([Value(1.0)], lr=0.1).step()
