@@ -73,16 +73,21 @@ def template_source(
                 indent + forward_line(rec, j, nm.name, comments)
                 for j in range(nm.start, nm.end + 1)
             ),
-            f"{indent}saved.append({_tuple(values)})",
+            f"{indent}numbers = {_tuple(values)}",
+            f"{indent}saved.append(numbers)",
             f"{indent}outs.append({nm.nodes[nm.end]})",
-            f"{indent}check += sum({_tuple(values)}, 0.0)",
+            f"{indent}check += sum(numbers, 0.0)",
         ]
         assigned = set(nm.shared_refs)  # they start from the 0.0 (or the sum) passed in
         private = frozenset(~leaf for leaf in nm.slot_of if ~leaf not in nm.shared_refs)
         lines: list[str] = []
         for j in range(nm.end, nm.start - 1, -1):
             lines += backward_lines(rec, j, nm.name, nm.grad, assigned, private)
-        backward += [
+        backward += [  # backward() passes over a node whose gradient is 0.0: a zero seed
+            # reaches nothing in the copy, and its private leaves keep their 0.0
+            f"{indent}if not seed:  # backward() passes over a gradient of 0.0: all of this copy",
+            f"{indent}    grads.append({_tuple(['0.0'] * len(nm.private_grads))})",
+            f"{indent}    continue",
             f"{indent}{_tuple(values)} = numbers",
             f"{indent}{_tuple(nm.private)} = row",
             f"{indent}{nm.grads[nm.end]} = seed",

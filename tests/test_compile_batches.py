@@ -193,3 +193,30 @@ def test_random_copies_with_random_heads_match_backward_bit_for_bit(plan, heads,
     loss2.backward()
     out2, grads2 = prog(values2 + xs2)
     assert bits([out2, *grads2]) == bits([loss2.data, *(v.grad for v in params2 + xv2)])
+
+
+def test_a_copy_whose_seed_is_zero_is_passed_over_as_backward_passes_over_it():
+    """A dead hinge gives its copy a zero seed: backward() never reaches sqrt's derivative at 0."""
+
+    def build(values):
+        leaves = [Value(v, f"x{i}") for i, v in enumerate(values)]
+        w, xs = leaves[0], leaves[1:]
+        ys = [1.0 if i % 2 else -1.0 for i in range(len(xs))]  # constants: heads outside
+        copies = [((x * w) ** 0.5 + x * 0.1).tanh() for x in xs]
+        terms = [(y * c - 0.5).relu() for y, c in zip(ys, copies)]
+        return vsum(terms), leaves
+
+    loss, leaves = build([1.0] + [float(i % 5 + 1) for i in range(200)])
+    with (
+        patch.object(repeats, "MIN_INSTANCE_NODES", 4),
+        patch.object(repeats, "MIN_GRAPH_EDGES", 0),
+    ):
+        prog = compile_graph(loss, leaves)
+    assert "if not seed:" in prog.source
+    values = [2.0] + [float(i % 5) for i in range(200)]  # x = 0: the hinge is dead ...
+    loss2, leaves2 = build(values)
+    loss2.backward()  # ... and d sqrt(0) (a division by zero) is never computed
+    with patch("autograd_lite.program.replay", side_effect=AssertionError("replayed")):
+        out, grads = prog(values)
+    assert bits([out, *grads]) == bits([loss2.data, *(v.grad for v in leaves2)])
+    assert list(grads[1::5]) == [0.0] * 40 and all(g > 0 for g in grads[2::10])
