@@ -20,6 +20,7 @@ from .errors import AutogradError, NoGraphError, NonFiniteError, OperandTypeErro
 from .failures import check_leaf_gradients, nonfinite_received, operation_failure
 from .graph_order import topological_order
 from .higher_order import propagate_values
+from .operator_methods import binary_method, reflected_method, unary_method
 from .ops import (
     ADD,
     ADD_K,
@@ -159,54 +160,25 @@ class Value:
         self.label = label
         return self
 
-    # Arithmetic: each operator is one row of the table; a plain number is a constant operand.
-    def __add__(self, other: Value | float) -> Value:
-        return _binary(ADD, ADD_K, self, other, "+")
-
-    def __radd__(self, other: float) -> Value:
-        return _record(ADD_K, (self,), _constant(other, "+"))
-
-    def __sub__(self, other: Value | float) -> Value:
-        return _binary(SUB, SUB_K, self, other, "-")
-
-    def __rsub__(self, other: float) -> Value:
-        return _record(RSUB_K, (self,), _constant(other, "-"))
-
-    def __mul__(self, other: Value | float) -> Value:
-        return _binary(MUL, MUL_K, self, other, "*")
-
-    def __rmul__(self, other: float) -> Value:
-        return _record(MUL_K, (self,), _constant(other, "*"))
-
-    def __truediv__(self, other: Value | float) -> Value:
-        return _binary(DIV, DIV_K, self, other, "/")
-
-    def __rtruediv__(self, other: float) -> Value:
-        return _record(RDIV_K, (self,), _constant(other, "/"))
-
-    def __neg__(self) -> Value:
-        return _record(NEG, (self,))
-
-    def __pow__(self, exponent: Value | float) -> Value:
-        return _binary(POW_BY_VALUE, POW, self, exponent, "**")
-
-    def __rpow__(self, base: float) -> Value:
-        return _record(RPOW_K, (self,), _constant(base, "**"))
-
-    def exp(self) -> Value:
-        return _record(EXP, (self,))
-
-    def log(self) -> Value:
-        return _record(LOG, (self,))
-
-    def tanh(self) -> Value:
-        return _record(TANH, (self,))
-
-    def sigmoid(self) -> Value:
-        return _record(SIGMOID, (self,))
-
-    def relu(self) -> Value:
-        return _record(RELU, (self,))
+    # Arithmetic: each operator is one or two rows of the table (a plain number is the
+    # constant operand of the second); ``operator_methods`` writes each method from its
+    # rows' forward, so a node costs one call. ``help(Value.__mul__)`` shows the rows.
+    __add__ = binary_method("__add__", ADD, ADD_K, "+", globals())
+    __radd__ = reflected_method("__radd__", ADD_K, "+", globals())
+    __sub__ = binary_method("__sub__", SUB, SUB_K, "-", globals())
+    __rsub__ = reflected_method("__rsub__", RSUB_K, "-", globals())
+    __mul__ = binary_method("__mul__", MUL, MUL_K, "*", globals())
+    __rmul__ = reflected_method("__rmul__", MUL_K, "*", globals())
+    __truediv__ = binary_method("__truediv__", DIV, DIV_K, "/", globals())
+    __rtruediv__ = reflected_method("__rtruediv__", RDIV_K, "/", globals())
+    __neg__ = unary_method("__neg__", NEG, globals())
+    __pow__ = binary_method("__pow__", POW_BY_VALUE, POW, "**", globals())
+    __rpow__ = reflected_method("__rpow__", RPOW_K, "**", globals())
+    exp = unary_method("exp", EXP, globals())
+    log = unary_method("log", LOG, globals())
+    tanh = unary_method("tanh", TANH, globals())
+    sigmoid = unary_method("sigmoid", SIGMOID, globals())
+    relu = unary_method("relu", RELU, globals())
 
     def backward(self, grad: float = 1.0, *, create_graph: bool = False) -> None:
         """Apply the chain rule from this node down to every node it depends on.

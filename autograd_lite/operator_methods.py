@@ -1,0 +1,152 @@
+"""Value's operators written from the table: each method is its rows' forward, in one call.
+
+``a + b`` could call a helper that picks the row, then one that runs the row's
+``forward`` and links the node: three Python calls for every node of a graph. Instead
+each operator's method is written once, at import, from its rows' forward expressions
+(``codegen.forward_expression``, the same text compiled programs run) and compiled in
+the engine's namespace::
+
+    def __mul__(self, other):
+        if type(other) is Value:
+            parents, row, constant = (self, other), MUL, None
+            a = self.data
+            b = other.data
+            try:
+                data = a * b
+            ...
+
+It does what ``engine._record`` does, in the same order: the forward on the parents'
+data, the same errors for a domain error or a result that is not finite, the node,
+and no graph inside ``no_grad()``. The rows stay the only place that knows what an
+operation computes; this module only decides how their text is called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .codegen import forward_expression, namespace
+from .ops import Op
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+_NODE = """\
+        if data - data != 0.0 and not (_blocks_open and _NONFINITE_ALLOWED.get()):
+            raise operation_failure(row, parents, constant, OverflowError(), result=data)
+        node = _new_value(Value)
+        node.data = data
+        node.grad = 0.0
+        node.label = ""
+        if _blocks_open == 0 or _GRAD_ENABLED.get():
+            node.op = row
+            node.parents = parents
+            node.constant = constant
+        else:
+            node.op = None
+            node.parents = ()
+            node.constant = _MADE_WITHOUT_GRAPH
+        return node
+"""
+
+
+def _forward(row: str, op: Op, operands: list[str], constant: str | None, indent: str) -> str:
+    text = forward_expression(op, operands, constant)
+    return (
+        f"{indent}try:\n"
+        f"{indent}    data = {text}\n"
+        f"{indent}except (ArithmeticError, ValueError) as exc:\n"
+        f"{indent}    raise operation_failure({row}, parents, constant, exc) from None\n"
+    )
+
+
+def _constant_of(symbol: str, indent: str) -> str:
+    """A finite float passes as it is (the common case); anything else goes through the check."""
+    return (
+        f"{indent}if type(other) is not float or other - other != 0.0:\n"
+        f"{indent}    other = _constant(other, {symbol!r})\n"
+    )
+
+
+def _binary_source(name: str, op: Op, op_k: Op, symbol: str) -> str:
+    """``self (op) other``: two parents when ``other`` is a Value, else ``op_k`` and a constant."""
+    return (
+        f"    def {name}(self, other):\n"
+        "        if type(other) is Value:\n"
+        "            parents, row, constant = (self, other), ROW, None\n"
+        "            a = self.data\n"
+        "            b = other.data\n"
+        + _forward("ROW", op, ["a", "b"], None, "            ")
+        + "        else:\n"
+        "            if type(other) is not float or other - other != 0.0:\n"
+        "                if isinstance(other, Value):  # a subclass of Value: the general path\n"
+        f"                    return _binary(ROW, ROW_K, self, other, {symbol!r})\n"
+        f"                other = _constant(other, {symbol!r})\n"
+        + "            parents, row, constant = (self,), ROW_K, other\n"
+        "            a = self.data\n"
+        + _forward("ROW_K", op_k, ["a"], "constant", "            ")
+        + _NODE
+    )
+
+
+def _reflected_source(name: str, op_k: Op, symbol: str) -> str:
+    """``other (op) self`` for a plain-number ``other``: one parent and the constant."""
+    return (
+        f"    def {name}(self, other):\n"
+        + _constant_of(symbol, "        ")
+        + "        parents, row, constant = (self,), ROW_K, other\n"
+        "        a = self.data\n" + _forward("ROW_K", op_k, ["a"], "constant", "        ") + _NODE
+    )
+
+
+def _unary_source(name: str, op: Op) -> str:
+    return (
+        f"    def {name}(self):\n"
+        "        parents, row, constant = (self,), ROW, None\n"
+        "        a = self.data\n" + _forward("ROW", op, ["a"], None, "        ") + _NODE
+    )
+
+
+def _method(source: str, engine_scope: dict[str, Any], **rows: Op) -> Callable[..., Any]:
+    """Compile ``source`` (one method) with the rows and the helpers its text calls as closures."""
+    helpers = namespace(tuple(rows.values()))
+    used = sorted({w for w in _NAME.findall(source) if w in helpers})
+    closure = {**rows, **{w: helpers[w] for w in used}}
+    name = re.match(r"    def (\w+)", source).group(1)  # type: ignore[union-attr]
+    source = source.replace(f"def {name}(", "def method(", 1)  # ``tanh`` calls the helper tanh
+    text = f"def _make({', '.join(closure)}):\n{source}    return method\n"
+    scope: dict[str, Any] = {}
+    exec(compile(text, f"<Value.{name}, from the table>", "exec"), engine_scope, scope)  # noqa: S102
+    method = scope["_make"](**closure)
+    method.__name__, method.__qualname__ = name, f"Value.{name}"
+    method.__doc__ = (
+        "The table's row"
+        + "s" * (len(rows) > 1)
+        + ": "
+        + "; ".join(f"{op.name}, d out / d operand = {op.derivative}" for op in rows.values())
+    )
+    unary = "other" not in source.split(":", 1)[0]
+    method.__annotations__ = (
+        {"return": "Value"} if unary else {"other": "Value | float", "return": "Value"}
+    )
+    return method
+
+
+def binary_method(
+    name: str, op: Op, op_k: Op, symbol: str, engine_scope: dict[str, Any]
+) -> Callable[..., Any]:
+    """``Value.<name>(self, other)`` for the rows ``op`` (two Values) and ``op_k`` (a constant)."""
+    return _method(_binary_source(name, op, op_k, symbol), engine_scope, ROW=op, ROW_K=op_k)
+
+
+def reflected_method(
+    name: str, op_k: Op, symbol: str, engine_scope: dict[str, Any]
+) -> Callable[..., Any]:
+    """``Value.<name>(self, other)`` for ``other (op) self`` with a plain-number ``other``."""
+    return _method(_reflected_source(name, op_k, symbol), engine_scope, ROW_K=op_k)
+
+
+def unary_method(name: str, op: Op, engine_scope: dict[str, Any]) -> Callable[..., Any]:
+    """``Value.<name>(self)`` for a one-operand row (``exp``, ``relu``, ``-x``)."""
+    return _method(_unary_source(name, op), engine_scope, ROW=op)
