@@ -35,7 +35,7 @@ from .errors import (
     ValueOverflowError,
 )
 from .extend import apply
-from .functional import dot, log_softmax, logsumexp, softmax, vsum
+from .functional import dot, layer_dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
 from .gradients import grad
 from .naming import NodeName, format_number, node_names
@@ -98,6 +98,7 @@ __all__ = [
     "format_number",
     "grad",
     "gradcheck",
+    "layer_dot",
     "local_grads",
     "log_softmax",
     "logsumexp",

@@ -102,9 +102,11 @@ def _logsumexp(*xs: float) -> float:
 def _dot(*xs: float) -> float:
     # Operands interleaved (x1, w1, x2, w2, ..., [bias]); the bias, if any, is added first,
     # then the products left to right, the order of the articles' hand-written loops.
-    pairs = len(xs) // 2 * 2
-    start = xs[-1] if len(xs) % 2 else 0.0
-    return reduce(add, map(mul, xs[0:pairs:2], xs[1:pairs:2]), start)
+    total = xs[-1] if len(xs) % 2 else 0.0
+    pairs = iter(xs)
+    for product in map(mul, pairs, pairs):  # x1*w1, x2*w2, ...: the bias is left unpaired
+        total += product
+    return total
 
 
 def _dot_grads(out, *xs) -> tuple:

@@ -20,7 +20,7 @@ from autograd_lite import (
     ArgumentError,
     ArgumentTypeError,
     Value,
-    dot,
+    layer_dot,
     number,
     softmax,
 )
@@ -105,7 +105,7 @@ class Neuron(Module):
         return self._forward(inputs(x, len(self.w), "Neuron"))
 
     def _forward(self, xs: list[Value]) -> Value:
-        s = dot(self.w, xs, self.b)
+        s = layer_dot(self.w, xs, self.b)
         return s if self._activate is None else self._activate(s)
 
     def parameters(self) -> list[Value]:
@@ -194,7 +194,7 @@ class Layer(Module):
         return outs[0] if len(outs) == 1 else outs
 
     def _forward(self, xs: list[Value]) -> list[Value]:
-        sums = [dot(n.w, xs, n.b) for n in self.neurons]
+        sums = [layer_dot(n.w, xs, n.b) for n in self.neurons]
         if self._activate is not None:
             return [self._activate(s) for s in sums]
         return softmax(sums) if self._softmax else sums
