@@ -9,7 +9,6 @@ the largest input, so they stay finite for inputs of +-1000.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import chain
 
 from .engine import Value, _record, as_value
 from .errors import ArgumentError, DomainError
@@ -37,9 +36,7 @@ def dot(
         raise ArgumentError(
             f"dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
         )
-    operands = [*chain.from_iterable(zip(xs, ws))]  # x1, w1, x2, w2, ...: interleaved in C
-    if bias is not None:
-        operands.append(bias)
+    operands = _interleaved(xs, ws, bias)
     if not operands:
         return Value(0.0)
     return apply(DOT, *operands)
@@ -52,12 +49,20 @@ def layer_dot(ws: Sequence[Value], xs: Sequence[Value], bias: Value | None) -> V
     16-wide neuron that costs as much as the sum itself). A weight a learner replaced by
     a plain number goes the checked way, as ``dot`` would take it.
     """
-    pairs = chain.from_iterable(zip(xs, ws))
-    operands = (*pairs, bias) if bias is not None else (*pairs,)
+    operands = _interleaved(xs, ws, bias)
     try:
         return _record(DOT, operands) if operands else dot(ws, xs, bias)
     except AttributeError:  # a plain number among them: no .data
         return dot(ws, xs, bias)
+
+
+def _interleaved(xs: Sequence, ws: Sequence, bias: object) -> tuple:
+    """``(x1, w1, x2, w2, ..., bias)``, the dot row's operands: two slice assignments, in C."""
+    n = 2 * len(xs)
+    operands = [bias] * (n + (bias is not None))
+    operands[0:n:2] = xs
+    operands[1:n:2] = ws
+    return tuple(operands)
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:
