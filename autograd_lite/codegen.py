@@ -8,7 +8,7 @@ order (float addition is not associative, so ``a + (b + c)`` keeps its parenthes
 
 A rule that branches on its data (relu's ``number(out) > 0``, the power rule's
 ``k == 0``) is run once per outcome of each comparison, and the outcomes become a
-conditional expression: ``(1.0 if out > 0 else 0.0)``. A constant given as a number
+conditional expression: ``(1.0 if out > 0.0 else 0.0)``. A constant given as a number
 literal is a plain number to the rule, so ``k == 0`` is decided while generating.
 
 A forward that is a named helper with a domain (``_power``, ``_positive_power``), or

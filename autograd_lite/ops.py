@@ -177,8 +177,8 @@ TANH     = Op("tanh",    lambda a: f"tanh({a})",              math.tanh,        
               derivative="1 - out**2")
 SIGMOID  = Op("sigmoid", lambda a: f"sigmoid({a})",           _sigmoid,         lambda out, a: (out * (1 - out),), symbol="σ",
               derivative="out*(1 - out)")
-RELU     = Op("relu",    lambda a: f"relu({a})",              lambda a: a if a > 0 else 0.0,
-                                                                                lambda out, a: (1.0 if number(out) > 0 else 0.0,),
+RELU     = Op("relu",    lambda a: f"relu({a})",              lambda a: a if a > 0.0 else 0.0,  # noqa: FURB136 (max is slower)
+                                                                                lambda out, a: (1.0 if number(out) > 0.0 else 0.0,),
               derivative="1 if out > 0 else 0")
 VSUM     = Op("sum",     lambda *xs: " + ".join(xs),          lambda *xs: reduce(add, xs),
                                                                                 lambda out, *xs: (1.0,) * len(xs),

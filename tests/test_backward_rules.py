@@ -119,7 +119,7 @@ def test_the_helper_reads_as_the_chain_rule():
         "    p1.grad += a * g\n"
     )
     text = source(OPS["relu"], 1)
-    assert "l0 = 1.0 if out > 0 else 0.0" in text and "p0.grad += l0 * g" in text
+    assert "l0 = 1.0 if out > 0.0 else 0.0" in text and "p0.grad += l0 * g" in text
 
 
 def test_a_rule_the_generator_cannot_read_is_called_as_it_is():

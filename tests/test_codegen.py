@@ -86,8 +86,8 @@ def test_generated_text_equals_the_row_bit_for_bit(name, data, count, named_cons
 
 
 def test_relu_branches_become_a_conditional_expression():
-    assert codegen.forward_expression(OPS["relu"], ["s"]) == "s if s > 0 else 0.0"
-    assert codegen.local_expressions(OPS["relu"], "h", ["s"]) == ("1.0 if h > 0 else 0.0",)
+    assert codegen.forward_expression(OPS["relu"], ["s"]) == "s if s > 0.0 else 0.0"
+    assert codegen.local_expressions(OPS["relu"], "h", ["s"]) == ("1.0 if h > 0.0 else 0.0",)
 
 
 def test_the_power_rule_is_decided_for_a_literal_and_kept_for_a_name():

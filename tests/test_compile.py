@@ -246,7 +246,7 @@ def test_relu_is_decided_anew_on_each_call():
     prog = compile_graph((x.relu() * 3.0).named("y"), [x])
     assert prog([2.0]) == (6.0, (3.0,))
     assert prog([-2.0]) == (0.0, (0.0,))
-    assert "x if x > 0 else 0.0" in prog.source
+    assert "x if x > 0.0 else 0.0" in prog.source
 
 
 def test_forward_alone():
