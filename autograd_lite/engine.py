@@ -15,9 +15,10 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import partial
 
+from .backward_loop import make_loop
 from .backward_rules import RULES, rule_for
-from .errors import AutogradError, NoGraphError, NonFiniteError, OperandTypeError
-from .failures import check_leaf_gradients, nonfinite_received, operation_failure
+from .errors import NoGraphError, NonFiniteError, OperandTypeError
+from .failures import check_leaf_gradients, operation_failure
 from .graph_order import topological_order
 from .higher_order import propagate_values
 from .operator_methods import binary_method, reflected_method, unary_method
@@ -328,32 +329,10 @@ def propagate(
         return propagate_values(order, root, seed, partial(local_grads, as_values=True), keep)
     root.grad += number
     checked = not nonfinite_allowed()
-    rules = RULES
-    node = root
-    try:
-        for node in reversed(order):  # a node's gradient is complete when it is reached
-            g = node.grad
-            if g == 0.0:
-                continue
-            if not node.parents:  # a leaf: its grad may be a Value left by create_graph
-                if checked and type(g) is float and g - g != 0.0:
-                    raise nonfinite_received(node, order, local_grads)
-                continue
-            if g - g != 0.0 and checked:  # inf or NaN: name the product that made it
-                raise nonfinite_received(node, order, local_grads)
-            rule = rules.get(id(node.op)) or rule_for(node)
-            if rule is not None:  # the row's chain-rule products, written from the table
-                rule(node, g)
-                continue
-            parents = node.parents  # a rule the generator cannot read: called as it is
-            for i, local in enumerate(local_grads(node)):  # faster than zip() here
-                parents[i].grad += local * g
-        if checked and leaf_edges:  # leaves outside ``order`` get their gradients checked here
-            check_leaf_gradients(leaf_edges, order, local_grads)
-    except AutogradError:
-        raise
-    except (ArithmeticError, ValueError) as exc:
-        raise operation_failure(
-            node.op, node.parents, node.constant, exc, in_backward=True
-        ) from None
+    _backward_loop(order, checked, RULES, rule_for)  # the chain rule, node by node (backward_loop)
+    if checked and leaf_edges:  # leaves outside ``order`` get their gradients checked here
+        check_leaf_gradients(leaf_edges, order, local_grads)
     return {}
+
+
+_backward_loop = make_loop(globals())
