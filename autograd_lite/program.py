@@ -22,6 +22,8 @@ from .recording import Recording, rebuild, replay
 
 _serial = itertools.count(1)
 
+_FLOATS = frozenset({float})
+
 
 PART_LINES = 4_000
 """A long source is compiled this many lines at a time: Python's parser holds one part."""
@@ -105,6 +107,10 @@ class Program:
                 "changed since it was compiled, compile it again"
             )
         out = list(values)
+        if {*map(type, out)} <= _FLOATS:  # the common call, checked in C: floats ...
+            total = sum(out, 0.0)
+            if total - total == 0.0:  # ... all finite (a sum past the largest float looks closer)
+                return out
         for i, v in enumerate(out):
             if type(v) is not float:
                 if isinstance(v, bool) or not isinstance(v, numbers.Real):
