@@ -43,6 +43,7 @@ GENERATED_NAMES |= {"grads", "values", "_V", "_L", "_G", "_GL"}
 """Names the generated code uses itself: a label never takes one."""
 RESERVED = set(keyword.kwlist) | set(dir(builtins)) | set(codegen.namespace()) | GENERATED_NAMES
 _RUN_NAME = re.compile(r"t\d+_")  # t0_rows, t1_saved, ...
+_NON_WORD = re.compile(r"\W")
 
 
 def compile_graph(
@@ -88,17 +89,21 @@ class _Namer:
     """Variable names: labels where they are valid and free, else ``v3``; gradients ``grad_*``."""
 
     taken: set[str] = field(default_factory=lambda: set(RESERVED))
+    suffixes: dict[str, int] = field(default_factory=dict)
+    """The last ``_n`` given to each name: the next free one is above it (none is ever freed)."""
 
     def fresh(self, wanted: str, fallback: str) -> str:
-        wanted = re.sub(r"\W", "_", wanted)  # a label h1.w2 reads h1_w2
+        wanted = _NON_WORD.sub("_", wanted)  # a label h1.w2 reads h1_w2
         usable = (
             wanted.isidentifier() and not wanted.startswith("_") and not _RUN_NAME.match(wanted)
         )
         name = wanted if usable else fallback
-        base, n = name, 1
-        while name in self.taken:
-            n += 1
-            name = f"{base}_{n}"
+        if name in self.taken:
+            base, n = name, self.suffixes.get(name, 1)
+            while name in self.taken:
+                n += 1
+                name = f"{base}_{n}"
+            self.suffixes[base] = n
         self.taken.add(name)
         return name
 

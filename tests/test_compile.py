@@ -382,3 +382,18 @@ def test_a_program_leaves_no_source_behind_in_linecache():
     gc.collect()
     assert not [n for n in linecache.cache if n == name or n.startswith(name[:-1] + ",")]
     assert keep.filename in linecache.cache
+
+
+def test_repeated_labels_take_the_next_free_suffix():
+    leaves = [
+        Value(1.0, "w"),
+        Value(2.0, "w"),
+        Value(3.0, "w_2"),
+        Value(4.0, "w"),
+        Value(5.0, "h.w"),
+    ]
+    prog = compile_graph(leaves[0] * leaves[1] + leaves[2] * leaves[3] + leaves[4], leaves)
+    assert prog.source.splitlines()[0] == "def program(w, w_2, w_2_2, w_3, h_w):"
+    many = [Value(float(i), "w") for i in range(300)]  # a wide layer's w1 in every neuron
+    names = compile_graph(vsum(many), many, comments=False).source.splitlines()[0]
+    assert names.startswith("def program(w, w_2, w_3,") and names.endswith(" w_300):")
