@@ -12,6 +12,7 @@ the helpers, and the table stays the only place that knows a derivative.
 
 from __future__ import annotations
 
+import linecache
 import re
 from collections.abc import Callable
 from typing import Any
@@ -93,6 +94,8 @@ def make_loop(engine_scope: dict[str, Any]) -> Callable[..., None]:
     indented = "".join("    " + line + "\n" for line in text.splitlines())
     wrapper = f"def _make({', '.join(closure)}):\n{indented}    return loop\n"
     scope: dict[str, Any] = {}
-    code = compile(wrapper, "<backward loop, from the table>", "exec")
+    filename = "<backward loop, from the table>"
+    linecache.cache[filename] = (len(wrapper), None, wrapper.splitlines(True), filename)
+    code = compile(wrapper, filename, "exec")
     exec(code, engine_scope, scope)  # noqa: S102 (text written from the rows' own rules)
     return scope["_make"](**closure)

@@ -19,10 +19,12 @@ It does what ``engine._record`` does, in the same order: the forward on the pare
 data, the same errors for a domain error or a result that is not finite, the node,
 and no graph inside ``no_grad()``. The rows stay the only place that knows what an
 operation computes; this module only decides how their text is called.
+``inspect.getsource(Value.__mul__)`` shows the text, and a traceback its lines.
 """
 
 from __future__ import annotations
 
+import linecache
 import re
 from collections.abc import Callable
 from typing import Any
@@ -117,7 +119,9 @@ def _method(source: str, engine_scope: dict[str, Any], **rows: Op) -> Callable[.
     source = source.replace(f"def {name}(", "def method(", 1)  # ``tanh`` calls the helper tanh
     text = f"def _make({', '.join(closure)}):\n{source}    return method\n"
     scope: dict[str, Any] = {}
-    exec(compile(text, f"<Value.{name}, from the table>", "exec"), engine_scope, scope)  # noqa: S102
+    filename = f"<Value.{name}, from the table>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)  # tracebacks
+    exec(compile(text, filename, "exec"), engine_scope, scope)  # noqa: S102
     method = scope["_make"](**closure)
     method.__name__, method.__qualname__ = name, f"Value.{name}"
     method.__doc__ = (

@@ -142,3 +142,15 @@ def test_layer_dot_takes_a_plain_number_weight_as_dot_does():
     x = [Value(1.0), Value(2.0)]
     out = neuron(x)
     assert out.data == dot([0.5, neuron.w[1]], x, neuron.b).data
+
+
+def test_the_generated_text_can_be_read_and_a_traceback_shows_it():
+    import inspect
+    import traceback
+
+    assert "data = a * b" in inspect.getsource(Value.__mul__)
+    try:
+        Value(1.0) / 0.0
+    except ZeroDivisionError as exc:
+        shown = "".join(traceback.format_exception(exc))
+    assert "<Value.__truediv__, from the table>" in shown and "raise operation_failure" in shown
