@@ -6,7 +6,7 @@ Every operation is one row of ``OPS`` (forward and local derivatives side by sid
 
 from .chain import ChainDerivation, ChainFactor, ChainPath, chain
 from .compiler import compile_graph
-from .engine import Value, allow_nonfinite, local_grads, no_grad, topological_order
+from .engine import Value, allow_nonfinite, local_grads, no_grad
 from .errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -38,6 +38,7 @@ from .extend import apply
 from .functional import dot, layer_dot, log_softmax, logsumexp, softmax, vsum
 from .gradcheck import GradcheckResult, gradcheck
 from .gradients import grad
+from .graph_order import topological_order
 from .naming import NodeName, format_number, node_names
 from .ops import OPS, Op, number
 from .practice import PracticeScore, practice

@@ -10,8 +10,9 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Value, topological_order
+from .engine import Value
 from .errors import ArgumentError, ArgumentTypeError
+from .graph_order import topological_order
 from .naming import (
     DEFAULT_DIGITS,
     NodeName,

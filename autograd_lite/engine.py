@@ -19,7 +19,7 @@ from .backward_loop import make_loop
 from .backward_rules import RULES, rule_for
 from .errors import NoGraphError, NonFiniteError, OperandTypeError
 from .failures import check_leaf_gradients, operation_failure
-from .graph_order import topological_order
+from .graph_order import backward_order
 from .higher_order import propagate_values
 from .operator_methods import binary_method, reflected_method, unary_method
 from .ops import (
@@ -206,8 +206,8 @@ class Value:
                 "compute it outside no_grad() to differentiate it"
             )
         leaf_edges: list[Value] = []
-        order = topological_order(self, leaves=False, leaf_edges=leaf_edges)
-        propagate(order, grad, create_graph, leaf_edges=leaf_edges)
+        order = backward_order(self, leaf_edges)  # its nodes' gradients at 0.0
+        propagate(order, grad, create_graph, leaf_edges=leaf_edges, reset=False)
 
 
 def _labelled(label: str) -> str:
@@ -310,8 +310,12 @@ def propagate(
     create_graph: bool,
     keep: Sequence[Value] = (),
     leaf_edges: list[Value] | None = None,
+    reset: bool = True,
 ) -> dict[Value, Value]:
-    """The chain rule from ``order[-1]`` down; with ``create_graph``, the Values of ``keep``."""
+    """The chain rule from ``order[-1]`` down; with ``create_graph``, the Values of ``keep``.
+
+    ``reset=False``: the nodes' gradients are 0.0 already (``backward_order`` left them so).
+    """
     root = order[-1]
     if not isinstance(seed, (int, float, Value)) or isinstance(seed, bool):
         raise OperandTypeError(f"backward(grad=...) takes a number, got {type(seed).__name__}")
@@ -321,9 +325,10 @@ def propagate(
             f"backward(grad={number!r}): the seed must be finite, or every gradient would be "
             "NaN or infinite; pass it inside `with allow_nonfinite():` to accept that"
         )
-    for node in order:
-        if node.parents:
-            node.grad = 0.0
+    if reset:
+        for node in order:
+            if node.parents:
+                node.grad = 0.0
     if create_graph:
         seed = seed if isinstance(seed, Value) else Value(seed)
         return propagate_values(order, root, seed, partial(local_grads, as_values=True), keep)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .engine import Value, propagate, topological_order
+from .engine import Value, propagate
 from .errors import ArgumentError, ArgumentTypeError
+from .graph_order import topological_order
 
 
 def grad(

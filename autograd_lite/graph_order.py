@@ -44,3 +44,43 @@ def topological_order(
             elif leaves or node is root:
                 order.append(node)
     return order
+
+
+_SEEN = object()
+"""What a node's ``grad`` holds while ``backward_order`` walks: "seen", for one pass."""
+
+
+def backward_order(root: Any, leaf_edges: list[Any]) -> list[Any]:
+    """``topological_order(root, leaves=False, leaf_edges=...)`` for ``backward()``, faster.
+
+    The same walk in the same order, but a node seen is marked in its ``grad`` instead of
+    in a set: ``backward()`` resets every such gradient to 0.0 anyway, which this does on
+    the way out. A set of a million nodes costs 30 MB and a hash per edge; the mark, one
+    attribute. The nodes come back with ``grad`` 0.0 whatever happens (Ctrl-C included).
+    """
+    if not root.parents:
+        return [root]
+    order: list[Any] = []
+    stack: list[Any] = [root]
+    try:
+        while stack:
+            node = stack.pop()
+            if node is None:  # a marker: the node below it has all its parents in order
+                order.append(stack.pop())
+            elif node.grad is not _SEEN:
+                node.grad = _SEEN
+                stack.append(node)
+                stack.append(None)
+                for parent in reversed(node.parents):  # the first parent on top, visited first
+                    if parent.parents:
+                        if parent.grad is not _SEEN:
+                            stack.append(parent)
+                    else:
+                        leaf_edges.append(parent)
+    finally:
+        for node in order:
+            node.grad = 0.0
+        for node in stack:  # only if interrupted: the nodes marked but not yet placed
+            if node is not None and node.grad is _SEEN:
+                node.grad = 0.0
+    return order

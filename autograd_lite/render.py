@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import Value, topological_order
+from .engine import Value
 from .errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -27,6 +27,7 @@ from .errors import (
     GraphTooLargeError,
 )
 from .fit import FONT_SIZE, drawing_class
+from .graph_order import topological_order
 from .grouping import Neuron, check_group, find_neurons, hidden_by
 from .ids import in_edge_id, op_id, out_edge_id, step_edges
 from .naming import NodeName, check_digits, format_number

@@ -13,9 +13,10 @@ upstream gradient by a local derivative and summing the products in the order of
 
 from __future__ import annotations
 
-from .engine import Value, local_grads, nonfinite_allowed, topological_order
+from .engine import Value, local_grads, nonfinite_allowed
 from .errors import ArgumentTypeError, DomainError
 from .failures import nonfinite_gradient, nonfinite_sum
+from .graph_order import topological_order
 from .naming import DEFAULT_DIGITS, NodeName, check_digits, node_names
 from .records import (
     SLOT,

@@ -61,3 +61,50 @@ def test_without_leaves_only_the_nodes_operations_made_remain():
     d = (c + a).named("d")
     assert [v.label for v in topological_order(d, leaves=False)] == ["c", "d"]
     assert topological_order(a, leaves=False) == [a]  # a leaf root is still there
+
+
+@settings(max_examples=300, deadline=None)
+@given(root=graphs(), start=st.floats(-3, 3))
+def test_backward_order_is_the_walk_without_leaves_and_leaves_every_gradient_at_zero(root, start):
+    from autograd_lite.graph_order import backward_order
+
+    want_edges: list[Value] = []
+    want = topological_order(root, leaves=False, leaf_edges=want_edges)
+    for node in want:
+        node.grad = start  # a previous pass's gradients: the walk must not read them
+    edges: list[Value] = []
+    got = backward_order(root, edges)
+    assert got == want == recursive_order(root, leaves=False)
+    assert edges == want_edges
+    assert all(type(node.grad) is float and node.grad == 0.0 for node in got if node.parents)
+
+
+def test_an_interrupted_backward_order_leaves_no_mark_behind():
+    from autograd_lite.graph_order import backward_order
+
+    class Interrupting(Value):
+        __slots__ = ()
+
+        @property
+        def parents(self):
+            raise KeyboardInterrupt
+
+    x = Value(0.5, "x")
+    inner = (x * 2.0).tanh()
+    trap = inner + 1.0
+    outer = [(trap * x).exp(), inner * 3.0]
+    root = outer[0] + outer[1]
+    nodes = topological_order(root, leaves=False)
+    for node in nodes:
+        node.grad = 7.0
+    trap.__class__ = Interrupting  # reached halfway down the walk
+    try:
+        backward_order(root, [])
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the walk was not interrupted")
+    trap.__class__ = Value
+    grads = [node.grad for node in nodes]
+    assert all(type(g) is float for g in grads)  # no mark left behind ...
+    assert set(grads) == {0.0, 7.0}  # ... the nodes it had walked reset, the others untouched
