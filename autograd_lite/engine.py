@@ -18,10 +18,10 @@ from functools import partial
 from .backward_loop import make_loop
 from .backward_rules import RULES, rule_for
 from .errors import NoGraphError, NonFiniteError, OperandTypeError
-from .failures import check_leaf_gradients, operation_failure
+from .failures import check_leaf_gradients
 from .graph_order import backward_order
 from .higher_order import propagate_values
-from .operator_methods import binary_method, reflected_method, unary_method
+from .operator_methods import binary_method, record_function, reflected_method, unary_method
 from .ops import (
     ADD,
     ADD_K,
@@ -247,34 +247,10 @@ def _binary(op: Op, op_k: Op, a: Value, b: object, symbol: str) -> Value:
     return _record(op_k, (a,), _constant(b, symbol))
 
 
-def _record(op: Op, parents: tuple[Value, ...], constant: float | None = None) -> Value:
-    """Compute one row's forward on the parents' data and, unless in no_grad, link the node."""
-    try:
-        if op.has_constant:  # one parent and the constant, passed by hand: a list costs more
-            data = op.forward(parents[0].data, constant)
-        elif len(parents) == 1:
-            data = op.forward(parents[0].data)
-        elif len(parents) == 2:
-            data = op.forward(parents[0].data, parents[1].data)
-        else:
-            data = op.forward(*[p.data for p in parents])
-    except (ArithmeticError, ValueError) as exc:
-        raise operation_failure(op, parents, constant, exc) from None
-    if data - data != 0.0 and not (_blocks_open and _NONFINITE_ALLOWED.get()):  # inf or NaN
-        raise operation_failure(op, parents, constant, OverflowError(), result=data)
-    node = _new_value(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    if _blocks_open == 0 or _GRAD_ENABLED.get():
-        node.op = op
-        node.parents = parents
-        node.constant = constant
-    else:
-        node.op = None
-        node.parents = ()
-        node.constant = _MADE_WITHOUT_GRAPH
-    return node
+# Compute one row's forward on the parents' data and, unless in no_grad, link the node:
+# ``_record(op, parents, constant=None)``, the path of ``apply``, ``dot`` and every row
+# without an operator. Its text is the operators' (``operator_methods``), written once.
+_record = record_function(globals())
 
 
 _new_value = object.__new__

@@ -15,9 +15,10 @@ the engine's namespace::
                 data = a * b
             ...
 
-It does what ``engine._record`` does, in the same order: the forward on the parents'
-data, the same errors for a domain error or a result that is not finite, the node,
-and no graph inside ``no_grad()``. The rows stay the only place that knows what an
+Each does what ``engine._record`` (the path of ``apply``, ``dot`` and every other row)
+does, in the same order, from the same text (``_NODE``, written once here): the forward
+on the parents' data, the same errors for a domain error or a result that is not
+finite, the node, and no graph inside ``no_grad()``. The rows stay the only place that knows what an
 operation computes; this module only decides how their text is called.
 ``inspect.getsource(Value.__mul__)`` shows the text, and a traceback its lines.
 """
@@ -26,10 +27,12 @@ from __future__ import annotations
 
 import linecache
 import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from .codegen import forward_expression, namespace
+from .failures import operation_failure
 from .ops import Op
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -114,7 +117,7 @@ def _method(source: str, engine_scope: dict[str, Any], **rows: Op) -> Callable[.
     """Compile ``source`` (one method) with the rows and the helpers its text calls as closures."""
     helpers = namespace(tuple(rows.values()))
     used = sorted({w for w in _NAME.findall(source) if w in helpers})
-    closure = {**rows, **{w: helpers[w] for w in used}}
+    closure = {**rows, **{w: helpers[w] for w in used}, "operation_failure": operation_failure}
     name = re.match(r"    def (\w+)", source).group(1)  # type: ignore[union-attr]
     source = source.replace(f"def {name}(", "def method(", 1)  # ``tanh`` calls the helper tanh
     text = f"def _make({', '.join(closure)}):\n{source}    return method\n"
@@ -154,3 +157,44 @@ def reflected_method(
 def unary_method(name: str, op: Op, engine_scope: dict[str, Any]) -> Callable[..., Any]:
     """``Value.<name>(self)`` for a one-operand row (``exp``, ``relu``, ``-x``)."""
     return _method(_unary_source(name, op), engine_scope, ROW=op)
+
+
+_RECORD = """\
+def _record(op, parents, constant=None):
+    row = op
+    try:
+        if op.has_constant:  # one parent and the constant, passed by hand: a list costs more
+            data = op.forward(parents[0].data, constant)
+        elif len(parents) == 1:
+            data = op.forward(parents[0].data)
+        elif len(parents) == 2:
+            data = op.forward(parents[0].data, parents[1].data)
+        else:
+            data = op.forward(*[p.data for p in parents])
+    except (ArithmeticError, ValueError) as exc:
+        raise operation_failure(op, parents, constant, exc) from None
+"""
+
+
+def record_function(engine_scope: dict[str, Any]) -> Callable[..., Any]:
+    """``engine._record(op, parents, constant=None)``: any row's node, by calling its ``forward``.
+
+    The general path (``apply``, ``dot``, a learner's rows), with the operators' node text.
+    """
+    body = _RECORD + textwrap.indent(textwrap.dedent(_NODE), "    ")
+    text = f"def _make(operation_failure):\n{textwrap.indent(body, '    ')}    return _record\n"
+    filename = "<engine._record, from operator_methods>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    scope: dict[str, Any] = {}
+    exec(compile(text, filename, "exec"), engine_scope, scope)  # noqa: S102 (our own text)
+    record = scope["_make"](operation_failure)
+    record.__doc__ = (
+        "Compute one row's forward on the parents' data and, unless in no_grad, link the node."
+    )
+    record.__annotations__ = {
+        "op": "Op",
+        "parents": "tuple[Value, ...]",
+        "constant": "float | None",
+        "return": "Value",
+    }
+    return record
