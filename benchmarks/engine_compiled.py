@@ -70,6 +70,11 @@ def train_step(step: CompiledStep, points: list[list[float]], labels: list[float
     return loss
 
 
+def set_parameters(step: CompiledStep, params: list[float]) -> None:
+    """Start again from these parameters (the benchmark's reset between runs)."""
+    step.values = list(params)
+
+
 def gradients(step: CompiledStep) -> list[float]:
     return list(step.grads)
 

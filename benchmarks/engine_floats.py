@@ -112,6 +112,14 @@ def train_step(net: FloatMLP, points: list[list[float]], labels: list[float]) ->
     return data_loss / len(points) + L2 * reg_loss
 
 
+def set_parameters(net: FloatMLP, params: list[float]) -> None:
+    """Put these numbers back into the lists, in place (the benchmark's reset between runs)."""
+    for layer, numbers in zip(net.layers, split_parameters(params), strict=True):
+        for neuron, (ws, b) in zip(layer, numbers, strict=True):
+            neuron[0][:] = ws
+            neuron[1] = b
+
+
 def gradients(net: FloatMLP) -> list[float]:
     return [g for layer in net.grads for ws, b in layer for g in (*ws, b)]
 

@@ -137,3 +137,9 @@ class GPT:
 
     def gradients(self) -> list[float]:
         return [p.grad for p in self.parameters]
+
+    def set_parameters(self, params: dict[str, list[list[float]]]) -> None:
+        """Put these numbers back into the model's Values (the benchmark's reset between runs)."""
+        numbers = [x for rows in params.values() for row in rows for x in row]
+        for p, x in zip(self.parameters, numbers, strict=True):
+            p.data = x
