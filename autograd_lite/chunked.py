@@ -16,15 +16,21 @@ MAX_LINES = 20_000
 PART_LINES = 2_000
 
 
-def _parts(kind: str, lines: list[str]) -> tuple[list[str], list[str]]:
-    """The lines as ``_{kind}{k}(_V, _L, _G, _GL)`` functions, and the calls to them."""
+def _parts(kind: str, groups: list[list[str]]) -> tuple[list[str], list[str]]:
+    """The lines as ``_{kind}{k}(_V, _L, _G, _GL)`` functions, and the calls to them.
+
+    ``groups`` are each node's lines (an ``if`` block stays whole): a part takes the
+    groups that fit in ``PART_LINES`` lines.
+    """
+    chunks: list[list[str]] = [[]]
+    for group in groups:
+        if chunks[-1] and len(chunks[-1]) + len(group) > PART_LINES:
+            chunks.append([])
+        chunks[-1] += group
     source, calls = [], []
-    for k in range(0, max(len(lines), 1), PART_LINES):
-        name = f"_{kind}{k // PART_LINES}"
-        source += [
-            f"def {name}(_V, _L, _G, _GL):",
-            *("    " + line for line in lines[k : k + PART_LINES]),
-        ]
+    for k, chunk in enumerate(chunks):
+        name = f"_{kind}{k}"
+        source += [f"def {name}(_V, _L, _G, _GL):", *("    " + line for line in chunk)]
         source += ["    return None", "", ""]
         calls.append(f"    {name}(_V, _L, _G, _GL)")
     return source, calls
@@ -39,11 +45,12 @@ def chunked_source(rec: Recording, forward_line, backward_lines) -> str:
     def grad(r: int) -> str:
         return f"_G[{r}]" if r >= 0 else f"_GL[{~r}]"
 
-    forward = [forward_line(rec, j, name, False) for j in range(len(rec.nodes))]
+    forward = [[forward_line(rec, j, name, False)] for j in range(len(rec.nodes))]
     assigned: set[int] = set()
-    backward = [f"{grad(rec.root)} = 1.0"]
+    choices: dict[int, bool] = {}
+    backward = [[f"{grad(rec.root)} = 1.0"]]
     for j in range(len(rec.nodes) - 1, -1, -1):
-        backward += backward_lines(rec, j, name, grad, assigned)
+        backward.append(backward_lines(rec, j, name, grad, assigned, choices=choices))
     forward_parts, forward_calls = _parts("forward", forward)
     backward_parts, backward_calls = _parts("backward", backward)
     constants = [leaf.data if leaf.input is None else 0.0 for leaf in rec.leaves]

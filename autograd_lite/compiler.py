@@ -6,9 +6,9 @@ them (reversed topological order, each node's operands in order), each gradient 
 in the same order, so the numbers are the engine's bit for bit. Every expression comes
 from the node's row of the table through ``codegen``: no derivative is written here.
 
-The straight-line code computes every product, also those the engine skips (it passes
-nothing on from a node whose gradient is 0.0): a product of 0.0 changes no sum. A
-program whose code meets an exception or a number that is not finite (any node, any
+Like the engine, a program passes over a node whose gradient is 0.0 where that matters
+(a neuron that is off, a derivative that would divide by zero: ``node_lines``); elsewhere
+it adds the node's few products, zeros that change no sum. A program whose code meets an exception or a number that is not finite (any node, any
 leaf's gradient) hands the same numbers to the engine (``recording.replay``), so it
 raises what the engine raises, with its message.
 
@@ -29,14 +29,13 @@ from dataclasses import dataclass, field
 from . import codegen
 from .chunked import MAX_LINES, chunked_source
 from .engine import Value
+from .node_lines import backward_lines, constant_text, forward_line
 from .program import Program
 from .recording import Recording, record
 from .repeats import find_runs
 from .sgd_loop import sgd_loop_lines
 from .templates_code import template_source
 
-MAX_INLINE_OPERANDS = 64
-"""Beyond this many operands a row's forward is called by name (no 10,000-term expression)."""
 GENERATED_NAMES = {"program", "forward", "sgd_epoch", "check", "rows", "row", "lrs", "lr"}
 GENERATED_NAMES |= {"losses", "seen", "kind", "numbers", "seed", "seeds", "outs", "saved"}
 GENERATED_NAMES |= {"grads", "values", "_V", "_L", "_G", "_GL"}
@@ -108,93 +107,6 @@ class _Namer:
         return name
 
 
-def constant_text(k: object) -> str:
-    return codegen.number_text(k).text
-
-
-def _comment(x: float) -> str:
-    return f"  # {x:.6g}"
-
-
-def _product(local: codegen.Symbol, grad: str) -> str:
-    """``local * grad`` as the engine multiplies; ``1.0 * g`` is ``g`` and ``-1.0 * g`` is ``-g``."""
-    if local.text == "1.0":
-        return grad
-    if local.text == "-1.0":
-        return f"-{grad}"
-    text = f"({local.text})" if local.binding < codegen.PRODUCT else local.text
-    return f"{text} * {grad}"
-
-
-_PATTERNS: dict[tuple, tuple] = {}
-"""(row, operand count, constant) -> text with ``{0}``, ``{1}``... for the operands: each
-row's rules run on symbols once per shape, not once per node."""
-
-
-_PLACEHOLDER = re.compile(r"_o(\d+)_")
-
-
-def _placeholder(i: int) -> str:
-    return f"_o{i}_"
-
-
-def _pattern(text: str, n: int) -> str:
-    """``text`` with the placeholders as ``str.format`` fields (the out's is ``{n}``)."""
-    return _PLACEHOLDER.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
-
-
-def _patterns(op, n: int, k: str | None) -> tuple:
-    key = (id(op), n, k)
-    found = _PATTERNS.get(key)
-    if found is None or found[0] is not op:
-        if len(_PATTERNS) > 20_000:  # many constants (each target of a regression): start over
-            _PATTERNS.clear()
-        operands = [_placeholder(i) for i in range(n)]
-        if n > MAX_INLINE_OPERANDS:
-            forward = f"{codegen.forward_name(op)}({', '.join(operands + ([k] if k else []))})"
-        else:
-            forward = codegen.forward_symbol(op, operands, k).text
-        locals_ = codegen.local_symbols(op, _placeholder(n), operands, k)
-        found = _PATTERNS[key] = (
-            op,
-            _pattern(forward, n),
-            tuple((_pattern(s.text, n), s.binding) for s in locals_),
-        )
-    return found
-
-
-def forward_line(rec: Recording, j: int, name, comments: bool) -> str:
-    node = rec.nodes[j]
-    k = constant_text(node.constant) if node.op.has_constant else None
-    pattern = _patterns(node.op, len(node.operands), k)[1]
-    expr = pattern.format(*map(name, node.operands))
-    return f"{name(j)} = {expr}" + (_comment(node.data) if comments else "")
-
-
-def backward_lines(
-    rec: Recording, j: int, name, grad, assigned: set[int], normalized: frozenset = frozenset()
-) -> list[str]:
-    """One line per product of node ``j``: ``grad_parent += local * grad_node``.
-
-    A ref in ``normalized`` (a gradient the program returns) starts as ``0.0 + product``,
-    as the engine's leaf gradient starts from 0.0 (so it is never -0.0).
-    """
-    node = rec.nodes[j]
-    k = constant_text(node.constant) if node.op.has_constant else None
-    texts = [*map(name, node.operands), name(j)]
-    g = grad(j)
-    lines = []
-    for r, (pattern, binding) in zip(node.operands, _patterns(node.op, len(texts) - 1, k)[2]):
-        product = _product(codegen.Symbol(pattern.format(*texts), binding), g)
-        if r in assigned:
-            lines.append(f"{grad(r)} += {product}")
-        else:
-            start = "0.0 + " if r in normalized else ""
-            lines.append(f"{grad(r)} = {start}{product}")
-            assigned.add(r)
-    return lines
-
-
 def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
     """The program's source (``program`` and ``forward``) and the names it calls.
 
@@ -254,18 +166,23 @@ def generate(rec: Recording, *, comments: bool = True) -> tuple[str, dict]:
     def backward_pass(normalized: frozenset) -> tuple[list[str], set[int], list[str]]:
         """The backward lines, the gradients they assign, and the runs' checks."""
         assigned: set[int] = set()
+        choices: dict[int, bool] = {}
         checks: list[str] = []
         backward = [f"{grad(rec.root)} = 1.0"] if rec.nodes else []
         j = len(rec.nodes) - 1
         while j >= 0:
             run = ends.get(j)
             if run is None:
-                backward += backward_lines(rec, j, name, grad, assigned, normalized)
+                backward += backward_lines(
+                    rec, j, name, grad, assigned, normalized, choices=choices
+                )
                 j -= 1
                 continue
             t = next(i for i, r in enumerate(runs.values()) if r is run)
             for g in reversed(run.gaps):  # the heads' products first: the copies' seeds
-                backward += backward_lines(rec, g, name, grad, assigned, normalized)
+                backward += backward_lines(
+                    rec, g, name, grad, assigned, normalized, choices=choices
+                )
             shared = list(run.shared)
             passed = [grad(~leaf) if ~leaf in assigned else "0.0" for leaf in shared]
             seeds = ", ".join(grad(end) for _, end in reversed(run.spans))

@@ -81,8 +81,9 @@ def template_source(
         assigned = set(nm.shared_refs)  # they start from the 0.0 (or the sum) passed in
         private = frozenset(~leaf for leaf in nm.slot_of if ~leaf not in nm.shared_refs)
         lines: list[str] = []
+        choices: dict[int, bool] = {}
         for j in range(nm.end, nm.start - 1, -1):
-            lines += backward_lines(rec, j, nm.name, nm.grad, assigned, private)
+            lines += backward_lines(rec, j, nm.name, nm.grad, assigned, private, choices=choices)
         backward += [  # backward() passes over a node whose gradient is 0.0: a zero seed
             # reaches nothing in the copy, and its private leaves keep their 0.0
             f"{indent}if not seed:  # backward() passes over a gradient of 0.0: all of this copy",

@@ -189,8 +189,10 @@ def test_seed002_neuron_program_reads_as_the_chain_rule(seed002_neuron):
     assert "grad_predicted = -grad_v2" in products
     assert "grad_s = predicted * (1 - predicted) * grad_predicted" in products
     assert str(prog) == prog.source
-    assert "&lt;" not in prog._repr_html_() or True
-    assert "<pre>" in prog._repr_html_()
+    page = prog._repr_html_()
+    assert "<pre>" in page and "grad_W1 = X1 * grad_s" in page
+    assert '<span style="color:#a31515">    grad_s = predicted' in page  # a chain-rule line, marked
+    assert "if grad_" not in prog.source  # a 5-product dot and safe rules: no guard to read past
 
 
 def test_a_leaf_used_several_times_sums_in_backwards_order():
