@@ -34,13 +34,13 @@ def loop(order, checked, rules, rule_for):
             g = node.grad
             if g == 0.0:
                 continue
-            if not node.parents:  # a leaf: its grad may be a Value left by create_graph
+            op = node.op
+            if op is None:  # a leaf: its grad may be a Value left by create_graph
                 if checked and type(g) is float and g - g != 0.0:
                     raise nonfinite_received(node, order, local_grads)
                 continue
             if g - g != 0.0 and checked:  # inf or NaN: name the product that made it
                 raise nonfinite_received(node, order, local_grads)
-            op = node.op
 """
 
 _TAIL = """\

@@ -6,7 +6,8 @@ once (``codegen.local_expressions``, which runs the rule on symbols) and that te
 compiled into a function that applies the node's chain-rule products directly::
 
     def backward_mul(node, g):
-        p0, p1 = node.parents
+        p0 = node._a
+        p1 = node._b
         a = p0.data
         b = p1.data
         p0.grad += b * g
@@ -61,7 +62,7 @@ def source(op: Op, count: int) -> str | None:
     used = {word for text in locals_ for word in _NAME.findall(text)}
     parents = [f"p{i}" for i in range(count)]
     lines = [f"def backward_{_identifier(op.name)}(node, g):"]
-    lines.append(f"    {', '.join(parents)}{',' if count == 1 else ''} = node.parents")
+    lines += _unpack(parents)
     if "out" in used:
         lines.append("    out = node.data")
     if constant and "k" in used:
@@ -75,6 +76,14 @@ def source(op: Op, count: int) -> str | None:
             lines.append(f"    l{i} = {text}")
             products.append(f"    p{i}.grad += l{i} * g")
     return "\n".join(lines + products) + "\n"
+
+
+def _unpack(parents: list[str]) -> list[str]:
+    """Lines that take the node's parents from its slots (``engine.Value``: one or two in
+    ``_a`` and ``_b``, three or more in ``_more``)."""
+    if len(parents) <= 2:
+        return [f"    {p} = node.{slot}" for p, slot in zip(parents, ("_a", "_b"))]
+    return [f"    {', '.join(parents)} = node._more"]
 
 
 def _is_plain(text: str) -> bool:

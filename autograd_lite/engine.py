@@ -1,9 +1,15 @@
 """``Value``: a number that remembers how it was computed, and ``backward()``.
 
 Every operation is a row of ``ops.OPS``; this module only records which row made
-a node and from which parents, and walks the graph. Nodes hold their parents in
-a tuple and nothing else, so a graph has no reference cycles and is freed by
-reference counting as soon as its root goes out of scope.
+a node and from which parents, and walks the graph. Nodes refer to their parents
+and nothing else, so a graph has no reference cycles and is freed by reference
+counting as soon as its root goes out of scope.
+
+A node is one object the garbage collector tracks, not two: its first two parents
+sit in its own slots (``_a``, ``_b``), and only a node of three or more (``dot``,
+``vsum``) keeps them in a tuple (``_more``). The collector walks every tracked
+object again and again while a graph grows, although it never frees any of them;
+halving their number halves that walk. ``parents`` gives the tuple either way.
 """
 
 from __future__ import annotations
@@ -104,12 +110,15 @@ def _short(x: float) -> str:
 class Value:
     """A scalar in a computation graph: its ``data``, its ``grad``, and how it was made.
 
-    ``op`` is the row of the operation table that made it (``None`` for a leaf),
-    ``parents`` its operands in order (``x * x`` keeps both edges), ``constant``
-    the plain-number operand of ``x ** k``, ``0.5 * x``, ``x + 1``: a constant, not a node.
+    ``op`` is the row of the operation table that made it (``None`` for a leaf, and
+    only for a leaf), ``parents`` its operands in order (``x * x`` keeps both edges),
+    ``constant`` the plain-number operand of ``x ** k``, ``0.5 * x``, ``x + 1``: a
+    constant, not a node.
     """
 
-    __slots__ = ("constant", "data", "grad", "label", "op", "parents")
+    # One or two parents in ``_a`` and ``_b`` (``None`` when absent), three or more in the
+    # tuple ``_more`` (``()`` otherwise): see the module's docstring.
+    __slots__ = ("_a", "_b", "_more", "constant", "data", "grad", "label", "op")
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float:  # floats, the common case, skip the slow ABC check
@@ -135,8 +144,23 @@ class Value:
         self.grad: float | Value = 0.0
         self.label = label
         self.op: Op | None = None
-        self.parents: tuple[Value, ...] = ()
+        self._a: Value | None = None
+        self._b: Value | None = None
+        self._more: tuple[Value, ...] = ()
         self.constant: float | None = None
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands this node was computed from, in order; ``()`` for a leaf."""
+        a = self._a
+        if a is None:
+            return self._more
+        b = self._b
+        return (a,) if b is None else (a, b)
+
+    @parents.setter
+    def parents(self, parents: Sequence[Value]) -> None:
+        self._a, self._b, self._more = _parent_slots(tuple(parents))
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -210,6 +234,16 @@ class Value:
         propagate(order, grad, create_graph, leaf_edges=leaf_edges, reset=False)
 
 
+def _parent_slots(parents: tuple[Value, ...]) -> tuple[Value | None, Value | None, tuple]:
+    """``(_a, _b, _more)`` for these parents: one or two in slots, three or more in the tuple."""
+    count = len(parents)
+    if count == 1:
+        return parents[0], None, ()
+    if count == 2:
+        return parents[0], parents[1], ()
+    return None, None, parents
+
+
 def _labelled(label: str) -> str:
     return f" (label {label!r})" if label else ""
 
@@ -266,18 +300,19 @@ def local_grads(node: Value, *, as_values: bool = False) -> tuple:
     op = node.op
     if op is None:
         return ()
-    parents = node.parents
     if as_values:
         if op.has_constant:
-            return op.local_grads(node, parents[0], node.constant)
-        return op.local_grads(node, *parents)
+            return op.local_grads(node, node._a, node.constant)
+        return op.local_grads(node, *node.parents)
+    a = node._a
+    if a is None:
+        return op.local_grads(node.data, *[p.data for p in node._more])
     if op.has_constant:  # one or two operands passed by hand, as in _record
-        return op.local_grads(node.data, parents[0].data, node.constant)
-    if len(parents) == 1:
-        return op.local_grads(node.data, parents[0].data)
-    if len(parents) == 2:
-        return op.local_grads(node.data, parents[0].data, parents[1].data)
-    return op.local_grads(node.data, *[p.data for p in parents])
+        return op.local_grads(node.data, a.data, node.constant)
+    b = node._b
+    if b is None:
+        return op.local_grads(node.data, a.data)
+    return op.local_grads(node.data, a.data, b.data)
 
 
 def propagate(
@@ -303,7 +338,7 @@ def propagate(
         )
     if reset:
         for node in order:
-            if node.parents:
+            if node.op is not None:
                 node.grad = 0.0
     if create_graph:
         seed = seed if isinstance(seed, Value) else Value(seed)

@@ -32,11 +32,11 @@ def topological_order(
             order.append(stack.pop())
         elif node not in seen:
             seen.add(node)
-            if node.parents:
+            if node.op is not None:  # made by an operation: it has parents
                 stack.append(node)
                 stack.append(None)
                 for parent in reversed(node.parents):  # the first parent on top, visited first
-                    if parent.parents or leaves:
+                    if leaves or parent.op is not None:
                         if parent not in seen:
                             stack.append(parent)
                     elif collect:
@@ -58,10 +58,12 @@ def backward_order(root: Any, leaf_edges: list[Any]) -> list[Any]:
     the way out. A set of a million nodes costs 30 MB and a hash per edge; the mark, one
     attribute. The nodes come back with ``grad`` 0.0 whatever happens (Ctrl-C included).
     """
-    if not root.parents:
+    if root.op is None:
         return [root]
     order: list[Any] = []
     stack: list[Any] = [root]
+    push = stack.append
+    leaf = leaf_edges.append
     try:
         while stack:
             node = stack.pop()
@@ -69,14 +71,25 @@ def backward_order(root: Any, leaf_edges: list[Any]) -> list[Any]:
                 order.append(stack.pop())
             elif node.grad is not _SEEN:
                 node.grad = _SEEN
-                stack.append(node)
-                stack.append(None)
-                for parent in reversed(node.parents):  # the first parent on top, visited first
-                    if parent.parents:
-                        if parent.grad is not _SEEN:
-                            stack.append(parent)
-                    else:
-                        leaf_edges.append(parent)
+                push(node)
+                push(None)
+                a = node._a  # the parents from the node's slots, as ``Value.parents`` reads them
+                if a is None:
+                    parents = node._more
+                else:
+                    b = node._b
+                    if b is None:  # one parent: the commonest node of all, no tuple
+                        if a.op is None:
+                            leaf(a)
+                        elif a.grad is not _SEEN:
+                            push(a)
+                        continue
+                    parents = (a, b)
+                for parent in reversed(parents):  # the first parent on top, visited first
+                    if parent.op is None:
+                        leaf(parent)
+                    elif parent.grad is not _SEEN:
+                        push(parent)
     finally:
         for node in order:
             node.grad = 0.0

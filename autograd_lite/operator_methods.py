@@ -8,15 +8,19 @@ the engine's namespace::
 
     def __mul__(self, other):
         if type(other) is Value:
-            parents, row, constant = (self, other), MUL, None
+            second, row, constant = other, MUL, None
             a = self.data
             b = other.data
             try:
                 data = a * b
             ...
+        node = _new_value(Value)
+        ...
+        node._a = self
+        node._b = second
 
 Each does what ``engine._record`` (the path of ``apply``, ``dot`` and every other row)
-does, in the same order, from the same text (``_NODE``, written once here): the forward
+does, in the same order, from the same text (``_node``, written once here): the forward
 on the parents' data, the same errors for a domain error or a result that is not
 finite, the node, and no graph inside ``no_grad()``. The rows stay the only place that knows what an
 operation computes; this module only decides how their text is called.
@@ -37,32 +41,74 @@ from .ops import Op
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
-_NODE = """\
+_LINK_ONE_OR_TWO = """\
+            node._a = self
+            node._b = second
+            node._more = ()
+"""
+
+_LINK_ANY = """\
+            count = len(parents)
+            if count == 2:
+                node._a = parents[0]
+                node._b = parents[1]
+                node._more = ()
+            elif count == 1:
+                node._a = parents[0]
+                node._b = None
+                node._more = ()
+            else:
+                node._a = None
+                node._b = None
+                node._more = tuple(parents)
+"""
+
+
+def _node(parents: str, link: str) -> str:
+    """The end of every operator, and of ``_record``: the finiteness check, then the node.
+
+    ``parents`` is the text of the operands' tuple (only built for an error message);
+    ``link`` the lines that put them in the node's slots (``engine.Value``'s docstring).
+    """
+    return (
+        """\
         if data - data != 0.0 and not (_blocks_open and _NONFINITE_ALLOWED.get()):
-            raise operation_failure(row, parents, constant, OverflowError(), result=data)
+"""
+        + f"            raise operation_failure(row, {parents}, constant, OverflowError(), result=data)\n"
+        + """\
         node = _new_value(Value)
         node.data = data
         node.grad = 0.0
         node.label = ""
         if _blocks_open == 0 or _GRAD_ENABLED.get():
             node.op = row
-            node.parents = parents
+"""
+        + link
+        + """\
             node.constant = constant
         else:
             node.op = None
-            node.parents = ()
+            node._a = None
+            node._b = None
+            node._more = ()
             node.constant = _MADE_WITHOUT_GRAPH
         return node
 """
+    )
 
 
-def _forward(row: str, op: Op, operands: list[str], constant: str | None, indent: str) -> str:
+_SELF_AND_SECOND = "((self,) if second is None else (self, second))"
+
+
+def _forward(
+    row: str, op: Op, operands: list[str], constant: str | None, parents: str, indent: str
+) -> str:
     text = forward_expression(op, operands, constant)
     return (
         f"{indent}try:\n"
         f"{indent}    data = {text}\n"
         f"{indent}except (ArithmeticError, ValueError) as exc:\n"
-        f"{indent}    raise operation_failure({row}, parents, constant, exc) from None\n"
+        f"{indent}    raise operation_failure({row}, {parents}, constant, exc) from None\n"
     )
 
 
@@ -79,19 +125,19 @@ def _binary_source(name: str, op: Op, op_k: Op, symbol: str) -> str:
     return (
         f"    def {name}(self, other):\n"
         "        if type(other) is Value:\n"
-        "            parents, row, constant = (self, other), ROW, None\n"
+        "            second, row, constant = other, ROW, None\n"
         "            a = self.data\n"
         "            b = other.data\n"
-        + _forward("ROW", op, ["a", "b"], None, "            ")
+        + _forward("ROW", op, ["a", "b"], None, "(self, other)", "            ")
         + "        else:\n"
         "            if type(other) is not float or other - other != 0.0:\n"
         "                if isinstance(other, Value):  # a subclass of Value: the general path\n"
         f"                    return _binary(ROW, ROW_K, self, other, {symbol!r})\n"
         f"                other = _constant(other, {symbol!r})\n"
-        + "            parents, row, constant = (self,), ROW_K, other\n"
+        + "            second, row, constant = None, ROW_K, other\n"
         "            a = self.data\n"
-        + _forward("ROW_K", op_k, ["a"], "constant", "            ")
-        + _NODE
+        + _forward("ROW_K", op_k, ["a"], "constant", "(self,)", "            ")
+        + _node(_SELF_AND_SECOND, _LINK_ONE_OR_TWO)
     )
 
 
@@ -100,16 +146,20 @@ def _reflected_source(name: str, op_k: Op, symbol: str) -> str:
     return (
         f"    def {name}(self, other):\n"
         + _constant_of(symbol, "        ")
-        + "        parents, row, constant = (self,), ROW_K, other\n"
-        "        a = self.data\n" + _forward("ROW_K", op_k, ["a"], "constant", "        ") + _NODE
+        + "        second, row, constant = None, ROW_K, other\n"
+        "        a = self.data\n"
+        + _forward("ROW_K", op_k, ["a"], "constant", "(self,)", "        ")
+        + _node("(self,)", _LINK_ONE_OR_TWO)
     )
 
 
 def _unary_source(name: str, op: Op) -> str:
     return (
         f"    def {name}(self):\n"
-        "        parents, row, constant = (self,), ROW, None\n"
-        "        a = self.data\n" + _forward("ROW", op, ["a"], None, "        ") + _NODE
+        "        second, row, constant = None, ROW, None\n"
+        "        a = self.data\n"
+        + _forward("ROW", op, ["a"], None, "(self,)", "        ")
+        + _node("(self,)", _LINK_ONE_OR_TWO)
     )
 
 
@@ -181,7 +231,7 @@ def record_function(engine_scope: dict[str, Any]) -> Callable[..., Any]:
 
     The general path (``apply``, ``dot``, a learner's rows), with the operators' node text.
     """
-    body = _RECORD + textwrap.indent(textwrap.dedent(_NODE), "    ")
+    body = _RECORD + textwrap.indent(textwrap.dedent(_node("parents", _LINK_ANY)), "    ")
     text = f"def _make(operation_failure):\n{textwrap.indent(body, '    ')}    return _record\n"
     filename = "<engine._record, from operator_methods>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)

@@ -112,7 +112,8 @@ def test_a_repeated_parent_gets_both_products_in_order():
 def test_the_helper_reads_as_the_chain_rule():
     assert source(OPS["mul"], 2) == (
         "def backward_mul(node, g):\n"
-        "    p0, p1 = node.parents\n"
+        "    p0 = node._a\n"
+        "    p1 = node._b\n"
         "    a = p0.data\n"
         "    b = p1.data\n"
         "    p0.grad += b * g\n"

@@ -81,7 +81,7 @@ def test_dropping_the_root_frees_the_graph_without_the_collector():
             kept = tracemalloc.get_traced_memory()[0] - before
         finally:
             tracemalloc.stop()
-    assert built > 5_000_000  # the graph was really there
+    assert built > 30_000 * 100  # the graph was really there (144 bytes a node)
     assert kept < built / 20  # and reference counting alone gave it back (bar free lists)
 
 
