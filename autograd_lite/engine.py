@@ -229,9 +229,9 @@ class Value:
                 "no_grad(): it was made without a graph, so no gradient can reach anything; "
                 "compute it outside no_grad() to differentiate it"
             )
-        leaf_edges: list[Value] = []
-        order = backward_order(self, leaf_edges)  # its nodes' gradients at 0.0
-        propagate(order, grad, create_graph, leaf_edges=leaf_edges, reset=False)
+        leaves: list[Value] = []
+        order = backward_order(self, leaves)  # its nodes' gradients at 0.0
+        propagate(order, grad, create_graph, leaves=leaves, reset=False)
 
 
 def _parent_slots(parents: tuple[Value, ...]) -> tuple[Value | None, Value | None, tuple]:
@@ -320,7 +320,7 @@ def propagate(
     seed: float | Value,
     create_graph: bool,
     keep: Sequence[Value] = (),
-    leaf_edges: list[Value] | None = None,
+    leaves: list[Value] | None = None,
     reset: bool = True,
 ) -> dict[Value, Value]:
     """The chain rule from ``order[-1]`` down; with ``create_graph``, the Values of ``keep``.
@@ -346,8 +346,8 @@ def propagate(
     root.grad += number
     checked = not nonfinite_allowed()
     _backward_loop(order, checked, RULES, rule_for)  # the chain rule, node by node (backward_loop)
-    if checked and leaf_edges:  # leaves outside ``order`` get their gradients checked here
-        check_leaf_gradients(leaf_edges, order, local_grads)
+    if checked and leaves:  # leaves outside ``order`` get their gradients checked here
+        check_leaf_gradients(leaves, order, local_grads)
     return {}
 
 

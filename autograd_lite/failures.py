@@ -101,12 +101,12 @@ def nonfinite_received(node: Any, order: Sequence[Any], local_grads: Any) -> Exc
     return nonfinite_sum(node.label or repr(node.data), node.grad)
 
 
-def check_leaf_gradients(leaf_edges: list[Any], order: Sequence[Any], local_grads: Any) -> None:
+def check_leaf_gradients(leaves: list[Any], order: Sequence[Any], local_grads: Any) -> None:
     """Raise for the first leaf whose gradient is not finite; one sum in C finds that none is."""
-    total = sum(map(_GRAD, leaf_edges), 0.0)
+    total = sum(map(_GRAD, leaves), 0.0)
     if type(total) is float and total - total == 0.0:
         return  # every leaf gradient finite (a sum that overflowed only means: look closer)
-    for leaf in leaf_edges:
+    for leaf in leaves:
         g = leaf.grad
         if type(g) is float and g - g != 0.0:
             raise nonfinite_received(leaf, order, local_grads)

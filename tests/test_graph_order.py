@@ -68,14 +68,17 @@ def test_without_leaves_only_the_nodes_operations_made_remain():
 def test_backward_order_is_the_walk_without_leaves_and_leaves_every_gradient_at_zero(root, start):
     from autograd_lite.graph_order import backward_order
 
-    want_edges: list[Value] = []
-    want = topological_order(root, leaves=False, leaf_edges=want_edges)
+    want_leaves: list[Value] = []
+    want = topological_order(root, leaves=False, reached_leaves=want_leaves)
     for node in want:
         node.grad = start  # a previous pass's gradients: the walk must not read them
-    edges: list[Value] = []
-    got = backward_order(root, edges)
+    leaves: list[Value] = []
+    got = backward_order(root, leaves)
     assert got == want == recursive_order(root, leaves=False)
-    assert edges == want_edges
+    assert leaves == want_leaves
+    assert len(set(leaves)) == len(leaves)  # each leaf once, however many edges reach it
+    assert set(leaves) == {v for v in topological_order(root) if not v.parents} - {root}
+    assert all(leaf._b is None for leaf in leaves)  # no mark left behind
     assert all(type(node.grad) is float and node.grad == 0.0 for node in got if node.parents)
 
 
@@ -108,3 +111,33 @@ def test_an_interrupted_backward_order_leaves_no_mark_behind():
     grads = [node.grad for node in nodes]
     assert all(type(g) is float for g in grads)  # no mark left behind ...
     assert set(grads) == {0.0, 7.0}  # ... the nodes it had walked reset, the others untouched
+
+
+def test_an_interrupted_backward_order_leaves_no_leaf_marked():
+    """A leaf reached before the interruption is listed, so its mark is taken off again."""
+    from autograd_lite.graph_order import backward_order
+
+    class Interrupting(Value):
+        __slots__ = ()
+
+        @property
+        def _a(self):
+            raise KeyboardInterrupt
+
+    w = [Value(0.1 * i, f"w{i}") for i in range(4)]
+    first = w[0] * w[1] + w[2]  # its leaves are reached after the trap's
+    trap = w[3] * 2.0
+    root = trap * w[2] + first
+    trap.__class__ = Interrupting
+    leaves: list[Value] = []
+    try:
+        backward_order(root, leaves)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the walk was not interrupted")
+    trap.__class__ = Value
+    assert leaves  # it had reached some leaves
+    assert all(leaf._b is None for leaf in w)
+    root.backward()
+    assert [leaf.grad for leaf in w] == [w[1].data, w[0].data, trap.data + 1.0, 2.0 * w[2].data]
