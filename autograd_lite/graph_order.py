@@ -74,23 +74,27 @@ def backward_order(root: Any, reached_leaves: list[Any]) -> list[Any]:
             if node is None:  # a marker: the node below it has all its parents in order
                 order.append(stack.pop())
             elif node.grad is not _SEEN:
-                node.grad = _SEEN
-                push(node)
-                push(None)
-                a = node._a  # the parents from the node's slots, as ``Value.parents`` reads them
-                if a is None:
-                    parents = node._more
-                else:
+                while True:  # down a run of one-parent nodes (a chain) without the stack
+                    node.grad = _SEEN
+                    push(node)
+                    push(None)
+                    a = node._a  # the parents from the node's slots, as ``Value.parents`` does
+                    if a is None:
+                        parents = node._more
+                        break
                     b = node._b
-                    if b is None:  # one parent: the commonest node of all, no tuple
-                        if a.op is None:
-                            if a._b is not _SEEN:
-                                leaf(a)
-                                a._b = _SEEN
-                        elif a.grad is not _SEEN:
-                            push(a)
-                        continue
-                    parents = (a, b)
+                    if b is not None:
+                        parents = (a, b)
+                        break
+                    parents = ()  # one parent, the commonest node: no tuple
+                    if a.op is None:
+                        if a._b is not _SEEN:
+                            leaf(a)
+                            a._b = _SEEN
+                        break
+                    if a.grad is _SEEN:
+                        break
+                    node = a  # what pushing it and popping it straight back would do
                 for parent in reversed(parents):  # the first parent on top, visited first
                     if parent.op is None:
                         if parent._b is not _SEEN:
