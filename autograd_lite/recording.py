@@ -103,7 +103,7 @@ def record(
     nodes: list[Node] = []
     position_of = index.__getitem__
     for v in topological_order(root):
-        if v.parents:
+        if v.op is not None:  # an operation's node (``parents`` builds a tuple: read it once)
             refs = tuple(map(position_of, map(id, v.parents)))
             nodes.append(Node(v.op, v.constant, refs, v.label, v.data))
             index[id(v)] = len(nodes) - 1
