@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from autograd_lite import ExampleFileError
 from nn.examples.checker.computation import Binary, Call, Computation, Name, Number, Training
@@ -66,8 +66,24 @@ def test_derivatives_are_finite_differences_through_leaves_and_steps(computation
         assert computed[key] == pytest.approx(expected, rel=1e-5, abs=1e-6), key
 
 
+DIVERGING = Computation(  # ((a0 + a0)**2)**2 from 1.5 at rate 0.125: 1e16 in three steps
+    "random",
+    "hypothesis",
+    {"a0": 1.5, "a1": 0.0},
+    (
+        step(
+            "s0",
+            Binary("**", Binary("**", Binary("+", Name("a0"), Name("a0")), Number(2)), Number(2)),
+        ),
+    ),
+    (),
+    Training("s0", 0.125, ("a0",), 3),
+)
+
+
 @SETTINGS
 @given(random_computation(training=True))
+@example(DIVERGING)
 def test_training_is_gradient_descent_on_finite_difference_gradients(computation):
     training = computation.training
     loss = training.loss
@@ -75,18 +91,28 @@ def test_training_is_gradient_descent_on_finite_difference_gradients(computation
     computed = evaluate(with_printed(computation, keys))
     leaves = dict(computation.values)
     for k in (1, 2, 3):
+        # Each step from the checker's own previous parameters: a training that diverges
+        # (to 1e16 in three steps) would otherwise compound the differences' rounding.
         gradient = {
             p: central_difference(
-                lambda x, p=p: reference_steps(computation, leaves | {p: x})[loss], leaves[p]
+                lambda x, p=p, at=dict(leaves): reference_steps(computation, at | {p: x})[loss],
+                leaves[p],
+                h=relative_step,
             )
             for p in training.parameters
         }
         for p in training.parameters:
-            leaves[p] -= training.learning_rate * gradient[p]
-            assert computed[f"{p}@{k}"] == pytest.approx(leaves[p], rel=1e-7, abs=1e-8)
+            expected = leaves[p] - training.learning_rate * gradient[p]
+            assert computed[f"{p}@{k}"] == pytest.approx(expected, rel=1e-7, abs=1e-8)
+        leaves |= {p: computed[f"{p}@{k}"] for p in training.parameters}
     assert computed[f"{loss}@3"] == pytest.approx(
         reference_steps(computation, leaves)[loss], rel=1e-6, abs=1e-8
     )
+
+
+def relative_step(x: float) -> float:
+    """1e-6, or 1e-6 of x past 1: at x = 1e5 an absolute 1e-6 is lost in f's rounding."""
+    return 1e-6 * max(1.0, abs(x))
 
 
 def sig(x: float) -> float:
