@@ -110,7 +110,7 @@ def _compile(op: Op, count: int) -> Rule | None:
 def rule_for(node: Any) -> Rule | None:
     """The helper for ``node``'s row and operand count, written on first use; or ``None``."""
     op = node.op
-    count = len(node.parents)
+    count = len(node._more) if node._a is None else 1 if node._b is None else 2  # no tuple
     key = (id(op), count)
     entry = _BY_COUNT.get(key)
     if entry is None or entry[0] is not op:

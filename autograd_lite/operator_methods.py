@@ -48,7 +48,6 @@ _LINK_ONE_OR_TWO = """\
 """
 
 _LINK_ANY = """\
-            count = len(parents)
             if count == 2:
                 node._a = parents[0]
                 node._b = parents[1]
@@ -212,15 +211,18 @@ def unary_method(name: str, op: Op, engine_scope: dict[str, Any]) -> Callable[..
 _RECORD = """\
 def _record(op, parents, constant=None):
     row = op
+    count = len(parents)
     try:
-        if op.has_constant:  # one parent and the constant, passed by hand: a list costs more
+        if count > 2:  # dot, sum: the wide rows first (a row with a constant has one parent)
+            data = op.forward(*[p.data for p in parents])
+        elif op.has_constant:  # one parent and the constant, passed by hand: a list costs more
             data = op.forward(parents[0].data, constant)
-        elif len(parents) == 1:
+        elif count == 1:
             data = op.forward(parents[0].data)
-        elif len(parents) == 2:
+        elif count == 2:
             data = op.forward(parents[0].data, parents[1].data)
         else:
-            data = op.forward(*[p.data for p in parents])
+            data = op.forward()
     except (ArithmeticError, ValueError) as exc:
         raise operation_failure(op, parents, constant, exc) from None
 """
