@@ -155,3 +155,21 @@ def test_a_failing_local_derivative_names_the_operation():
     y = x**0.5  # the forward is 0; the derivative 0.5 * 0 ** -0.5 divides by zero
     with pytest.raises(DomainError, match=r"the local derivative of pow is not finite at x\*\*0.5"):
         y.backward()
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+@pytest.mark.parametrize("name", sorted(VARIADIC))
+def test_a_wide_row_with_one_or_two_operands_keeps_them_in_order(name, count):
+    """One or two operands sit in the node's own slots, three or more in its tuple: the
+    node reads the same either way, and its helper (one per count) agrees with its rule."""
+    operands = [Value(0.3 * i - 0.4, f"x{i}") for i in range(count)]
+    node = apply(OPS[name], *operands)
+    assert node.parents == tuple(operands)
+    assert all(p is q for p, q in zip(node.parents, operands, strict=True))
+    plain, helper = both_ways(node, 1.3, [0.25 * i for i in range(count)])
+    assert [bits(x) for x in helper] == [bits(x) for x in plain]
+    assert plain != [0.25 * i for i in range(count)]  # the products were added
+    for x in operands:
+        x.grad = 0.0
+    node.backward()
+    assert [x.grad for x in operands] == list(local_grads(node))  # seed 1.0: the locals
