@@ -85,6 +85,20 @@ def test_dropping_the_root_frees_the_graph_without_the_collector():
     assert kept < built / 20  # and reference counting alone gave it back (bar free lists)
 
 
+def test_a_node_of_one_or_two_parents_is_one_object_the_collector_tracks():
+    """The collector walks every tracked object again and again while a graph grows: a
+    node's parents sit in its own slots, so the chain adds one tracked object a node."""
+    with collector_off():
+        x = Value(0.5, "x")
+        chain(3)  # warm: any first-call objects made before counting
+        before = len(gc.get_objects())
+        _, root = chain(3_000)
+        product = root * x  # two parents
+        added = len(gc.get_objects()) - before
+        assert product.parents == (root, x)
+    assert 3_002 <= added <= 3_002 + 20  # the chain's leaf and 3,000 nodes, the product
+
+
 def test_a_deep_chain_is_freed_without_recursion_or_the_collector():
     with collector_off():
         _, root = chain(200_000)
