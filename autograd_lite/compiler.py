@@ -14,8 +14,8 @@ raises what the engine raises, with its message.
 
 Size: a batch's copies of one example's graph are compiled once and looped over
 (``repeats``, ``templates_code``); a program of more than ``chunked.MAX_LINES`` straight
-lines keeps its numbers in lists and is cut into functions (``chunked``), so no function
-is too long for Python's compiler.
+lines is cut into functions that hand their numbers on in lists (``chunked``), so no
+function is too long for Python's compiler.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ engine; the program called on those numbers must give the same output and gradie
 from __future__ import annotations
 
 import struct
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -139,6 +140,35 @@ def assert_same(got, expected):
     data=st.data(),
 )
 def test_random_graphs_give_backwards_numbers_bit_for_bit(plan, first, data):
+    check_random_graph(plan, first, data, compile_graph)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    plan=steps,
+    first=st.lists(numbers, min_size=1, max_size=4),
+    data=st.data(),
+    part_lines=st.sampled_from([1, 2, 3, 7]),
+)
+def test_random_graphs_cut_into_parts_give_backwards_numbers_bit_for_bit(
+    plan, first, data, part_lines
+):
+    """A long graph's program: numbers handed from part to part in lists, locals inside."""
+    from autograd_lite import chunked
+
+    def compile_in_parts(root, inputs):
+        with (
+            patch("autograd_lite.compiler.MAX_LINES", 0),
+            patch.object(chunked, "PART_LINES", part_lines),
+        ):
+            prog = compile_graph(root, inputs)
+        assert "def _backward0(_V, _L, _G, _GL):" in prog.source
+        return prog
+
+    check_random_graph(plan, first, data, compile_in_parts)
+
+
+def check_random_graph(plan, first, data, compile_graph) -> None:
     try:
         leaves, root = build(plan, first)
     except (ArithmeticError, ValueError):

@@ -36,7 +36,7 @@ def test_a_derivative_that_would_divide_by_zero_is_never_computed(chunk):
         assert "def _backward1(_V, _L, _G, _GL):" in prog.source
     else:
         prog = compile_graph(root, leaves)
-    assert "if grad_" in prog.source or "if _G[" in prog.source
+    assert "if grad_" in prog.source or "if _g" in prog.source  # the guard, flat or in parts
     root2, leaves2 = sqrt_behind_relu(0.0, 1.5)  # d sqrt(x) / dx at 0 is 1 / 0
     root2.backward()  # the engine passes over it: no error
     assert [v.grad for v in leaves2] == [0.25, 0.0]
