@@ -238,11 +238,11 @@ def _operand_symbols(op: Op, operands: Sequence[str], constant: str | None) -> l
     return args
 
 
-_SUBSCRIPT = re.compile(r"[A-Za-z_]\w*\[\d+\]")
+_SUBSCRIPT = re.compile(r"[A-Za-z_]\w*(\[\d+\]|\.[A-Za-z_]\w*)")
 
 
 def _atom(text: str) -> bool:
-    """A name or ``V[12]``: text that needs no parentheses as an operand."""
+    """A name, ``V[12]`` or ``p0.data``: text that needs no parentheses as an operand."""
     return text.isidentifier() or _SUBSCRIPT.fullmatch(text) is not None
 
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from .codegen import forward_expression, namespace
 from .failures import operation_failure
+from .forward_rules import WIDE_FORWARDS, wide_forward
 from .ops import Op
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -214,7 +215,10 @@ def _record(op, parents, constant=None):
     count = len(parents)
     try:
         if count > 2:  # dot, sum: the wide rows first (a row with a constant has one parent)
-            data = op.forward(*[p.data for p in parents])
+            entry = wide_forwards.get((id(op), count))
+            if entry is None or entry[0] is not op:
+                entry = (op, wide_forward(op, count))
+            data = entry[1](parents)
         elif op.has_constant:  # one parent and the constant, passed by hand: a list costs more
             data = op.forward(parents[0].data, constant)
         elif count == 1:
@@ -234,12 +238,15 @@ def record_function(engine_scope: dict[str, Any]) -> Callable[..., Any]:
     The general path (``apply``, ``dot``, a learner's rows), with the operators' node text.
     """
     body = _RECORD + textwrap.indent(textwrap.dedent(_node("parents", _LINK_ANY)), "    ")
-    text = f"def _make(operation_failure):\n{textwrap.indent(body, '    ')}    return _record\n"
+    text = (
+        "def _make(operation_failure, wide_forwards, wide_forward):\n"
+        f"{textwrap.indent(body, '    ')}    return _record\n"
+    )
     filename = "<engine._record, from operator_methods>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     scope: dict[str, Any] = {}
     exec(compile(text, filename, "exec"), engine_scope, scope)  # noqa: S102 (our own text)
-    record = scope["_make"](operation_failure)
+    record = scope["_make"](operation_failure, WIDE_FORWARDS, wide_forward)
     record.__doc__ = (
         "Compute one row's forward on the parents' data and, unless in no_grad, link the node."
     )
