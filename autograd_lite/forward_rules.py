@@ -34,6 +34,8 @@ Forward = Callable[[Sequence[Any]], float]
 WIDE_FORWARDS: dict[tuple[int, int], tuple[Op, Forward]] = {}
 """``(id(row), operands)`` -> (the row, kept alive so its id stays its own; its forward)."""
 _lock = threading.Lock()
+_TABLE_ROWS = tuple(OPS.values())
+"""The package's own rows, as imported: a row a learner adds to ``OPS`` later is still theirs."""
 
 
 def source(op: Op, count: int) -> str | None:
@@ -63,7 +65,7 @@ def _by_the_row(op: Op) -> Forward:
 
 
 def _compile(op: Op, count: int) -> Forward:
-    own_row = OPS.get(op.name) is op
+    own_row = any(op is row for row in _TABLE_ROWS)
     text = source(op, count) if own_row and count <= MAX_OPERANDS else None
     if text is None:
         return _by_the_row(op)

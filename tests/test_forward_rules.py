@@ -103,3 +103,12 @@ def test_a_learners_wide_row_calls_its_own_forward_on_the_numbers():
         ZeroDivisionError, match=r"^ratio3: division by zero in a / \(z\*c\) with a = 3.0"
     ):
         apply(row, a, z, c)
+
+
+def test_a_learners_row_put_into_the_table_is_still_called_as_written(monkeypatch):
+    calls = []
+    row = Op("sum3", lambda *xs: " + ".join(xs), lambda *xs: calls.append(xs) or sum(xs),
+             lambda out, *xs: (1.0,) * len(xs))  # fmt: skip
+    monkeypatch.setitem(OPS, "sum3", row)
+    assert apply(row, Value(1.0), Value(2.0), Value(4.0)).data == 7.0
+    assert calls == [(1.0, 2.0, 4.0)]  # floats only: never run on the generator's symbols
