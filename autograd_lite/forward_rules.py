@@ -66,7 +66,7 @@ def _by_the_row(op: Op) -> Forward:
 
 def _compile(op: Op, count: int) -> Forward:
     own_row = any(op is row for row in _TABLE_ROWS)
-    text = source(op, count) if own_row and count <= MAX_OPERANDS else None
+    text = source(op, count) if own_row else None
     if text is None:
         return _by_the_row(op)
     scope = namespace((op,))
@@ -80,6 +80,8 @@ def _compile(op: Op, count: int) -> Forward:
 
 def wide_forward(op: Op, count: int) -> Forward:
     """The forward for ``op``'s nodes of ``count`` parents, written on first use."""
+    if count > MAX_OPERANDS:  # not kept: a cache of every width ever seen would only grow
+        return _by_the_row(op)
     key = (id(op), count)
     entry = WIDE_FORWARDS.get(key)
     if entry is None or entry[0] is not op:

@@ -67,6 +67,10 @@ def test_wider_nodes_use_the_rows_forward_as_it_is():
     helper = wide_forward(OPS["sum"], MAX_OPERANDS + 1)
     assert helper.__name__ == "by_the_row"  # ...but a function that long is not compiled
     assert vsum(xs).data == OPS["sum"].forward(*[x.data for x in xs])
+    before = dict(WIDE_FORWARDS)
+    for extra in range(2, 40):  # sums of ever new widths keep no helper each
+        vsum(xs + xs[:extra])
+    assert WIDE_FORWARDS == before
 
 
 def test_an_overflow_fails_as_the_rows_forward_does(monkeypatch):
