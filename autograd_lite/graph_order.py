@@ -91,6 +91,9 @@ def backward_order(root: Any, reached_leaves: list[Any]) -> list[Any]:
                                 push(parent)
                         break
                     b = node._b
+                    # The same lines as the wide node's loop above, written out again on purpose:
+                    # one loop for both, over (b,) or more[:0:-1], makes this walk 20% slower on
+                    # a chain and 40% on the GPT step's graph (one process, the two alternating).
                     if b is not None:  # the second parent waits on the stack
                         if b.op is None:
                             if b._b is not _SEEN:
